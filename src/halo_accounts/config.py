@@ -1,0 +1,258 @@
+"""One TOML file of settings, each overridable by a ``HALO_ACCOUNTS_<SECTION>_<KEY>`` environment variable.
+
+Secrets are not settings: they come from `halo_accounts.secrets` (environment or OS keyring).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from halo_accounts.errors import HaloAccountsError
+from halo_accounts.secrets import SECRET_NAMES, env_name
+
+ENV_PREFIX = "HALO_ACCOUNTS_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HaloSettings(_Section):
+    url: str = ""
+    """Halo's resource server base, e.g. https://acme.halopsa.com (the API is {url}/api)."""
+    auth_url: str = ""
+    """Authorisation server; empty means: ask {url}/api/authinfo, else {url}/auth."""
+    tenant: str = ""
+    """Tenant name for Halo-hosted tenants (sent as ?tenant= on the token request)."""
+    client_id: str = ""
+    scope: str = "all"
+    # Halo-hosted tenants: "Rate Limit Reached - 300 Requests per rolling 5 minute window"
+    # (reference/halo/NOTES.md section 11).
+    requests_per_window: int = Field(300, ge=1)
+    window_seconds: float = Field(300.0, gt=0)
+    timeout_seconds: float = Field(30.0, gt=0)
+
+
+class LedgerSettings(_Section):
+    kind: Literal["quickbooks", "sage50uk", "sage50ca"] = "quickbooks"
+
+
+class QuickBooksSettings(_Section):
+    transport: Literal["webconnector", "com"] = "webconnector"
+    company_file: str = ""
+    """Company file path for COM; empty means the one open in QuickBooks."""
+    app_name: str = "halo-accounts"
+
+
+class WebConnectorSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=1, le=65535)
+    username: str = "halo-accounts"
+    public_url: str = ""
+    """The URL the Web Connector reaches us on (https unless on localhost)."""
+    cert_file: str = ""
+    key_file: str = ""
+
+
+class Sage50UKSettings(_Section):
+    data_path: str = ""
+    username: str = "halo"
+    version: int = 0
+    """SDO version (32 for v32); 0 means: from Halo Control.sage50version, else detect."""
+
+
+class Sage50CASettings(_Section):
+    company_path: str = ""
+    username: str = "sysadmin"
+
+
+class StoreSettings(_Section):
+    path: str = ""
+    """SQLite file; empty means the platform data folder."""
+
+
+class SyncSettings(_Section):
+    batch_size: int = Field(50, ge=1, le=500)
+    only: list[str] = Field(default_factory=list)
+
+
+class LogSettings(_Section):
+    format: Literal["text", "json"] = "text"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class Settings(_Section):
+    halo: HaloSettings = Field(default_factory=HaloSettings)
+    ledger: LedgerSettings = Field(default_factory=LedgerSettings)
+    quickbooks: QuickBooksSettings = Field(default_factory=QuickBooksSettings)
+    webconnector: WebConnectorSettings = Field(default_factory=WebConnectorSettings)
+    sage50uk: Sage50UKSettings = Field(default_factory=Sage50UKSettings)
+    sage50ca: Sage50CASettings = Field(default_factory=Sage50CASettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
+
+    source: str = Field("", exclude=True)
+    """Where the settings were read from (for messages)."""
+
+
+SECTIONS = tuple(name for name in Settings.model_fields if name != "source")
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("halo-accounts", appauthor=False)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("halo-accounts", appauthor=False))
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
+    secret_envs = {env_name(n) for n in SECRET_NAMES}
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or key in secret_envs:
+            continue
+        rest = key[len(ENV_PREFIX) :].lower()
+        section, _, field = rest.partition("_")
+        if section in SECTIONS and field:
+            model = Settings.model_fields[section].annotation
+            assert model is not None
+            if field in model.model_fields:  # type: ignore[union-attr]
+                if field == "only":
+                    out.setdefault(section, {})[field] = [v for v in value.split(",") if v]
+                else:
+                    out.setdefault(section, {})[field] = value
+    return out
+
+
+def load(path: Path | None = None, *, environ: dict[str, str] | None = None, required: bool = False) -> Settings:
+    """Settings from ``path`` (else the platform default) with environment overrides applied.
+
+    A missing file is fine unless ``required``: every value has a default or comes from the environment.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    explicit = path is not None or bool(environ.get("HALO_ACCOUNTS_CONFIG"))
+    path = path or Path(environ.get("HALO_ACCOUNTS_CONFIG") or default_config_path())
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise HaloAccountsError("config.unreadable", path=path, detail=exc) from None
+    elif required or explicit:
+        raise HaloAccountsError("config.file_missing", path=path)
+    for section, values in data.items():
+        if isinstance(values, dict):
+            for key in values:
+                if f"{section}.{key}" in SECRET_NAMES:
+                    raise HaloAccountsError(
+                        "config.secret_in_file",
+                        path=path,
+                        field=f"{section}.{key}",
+                        name=f"{section}.{key}",
+                        env=env_name(f"{section}.{key}"),
+                    )
+    for section, values in _env_overrides(environ).items():
+        data.setdefault(section, {}).update(values)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"]]
+        section = loc[0] if loc else "?"
+        field = ".".join(loc) or "?"
+        raise HaloAccountsError(
+            "config.invalid",
+            field=field,
+            detail=err["msg"],
+            path=path,
+            section=section,
+            env=env_name(field),
+        ) from None
+    settings.source = str(path)
+    return settings
+
+
+def require(settings: Settings, dotted: str) -> Any:
+    """The value of ``dotted`` ("halo.url"), or a message naming it and where to set it."""
+    section, _, field = dotted.partition(".")
+    value = getattr(getattr(settings, section), field)
+    if value in ("", None, 0):
+        raise HaloAccountsError(
+            "config.missing", field=dotted, path=settings.source, section=section, env=env_name(dotted)
+        )
+    return value
+
+
+def store_path(settings: Settings) -> Path:
+    return Path(settings.store.path) if settings.store.path else default_data_dir() / "halo-accounts.sqlite3"
+
+
+STARTER = """\
+# halo-accounts configuration.
+# Every value can be overridden by an environment variable HALO_ACCOUNTS_<SECTION>_<KEY>,
+# e.g. HALO_ACCOUNTS_HALO_URL. Secrets are NEVER kept in this file: set them in the environment
+# (HALO_ACCOUNTS_HALO_CLIENT_SECRET, HALO_ACCOUNTS_WEBCONNECTOR_PASSWORD, HALO_ACCOUNTS_SAGE50UK_PASSWORD)
+# or store them in the OS keyring with `halo-accounts secret set NAME`.
+
+[halo]
+# Your Halo address, as in Configuration > Integrations > Halo API > API Details ("Resource Server"
+# without the trailing /api).
+url = "https://yourcompany.halopsa.com"
+# Authorisation server; leave empty to discover it from {url}/api/authinfo.
+auth_url = ""
+# Tenant, for Halo-hosted tenants only (shown in API Details).
+tenant = ""
+# Client ID of the API application ("Client ID and Secret (Services)", login type Agent).
+client_id = ""
+scope = "all"
+# Halo allows 300 requests per rolling 5 minutes on hosted tenants; stay under it.
+requests_per_window = 300
+window_seconds = 300
+
+[ledger]
+# quickbooks | sage50uk | sage50ca
+kind = "quickbooks"
+
+[quickbooks]
+# webconnector (QuickBooks anywhere on the network) | com (this PC runs QuickBooks)
+transport = "webconnector"
+company_file = ""
+
+[webconnector]
+host = "127.0.0.1"
+port = 8765
+username = "halo-accounts"
+# The address the Web Connector uses to reach this program. Must be https:// unless it is localhost.
+public_url = ""
+cert_file = ""
+key_file = ""
+
+[sage50uk]
+# The folder holding Sage's ACCDATA, e.g. C:\\ProgramData\\Sage\\Accounts\\2026\\Company.000\\ACCDATA
+data_path = ""
+username = "halo"
+# SDO version (32 for v32); 0 = take Halo's Control.sage50version, else detect.
+version = 0
+
+[store]
+# SQLite file for links, the journal and runs; empty = the platform data folder.
+path = ""
+
+[sync]
+batch_size = 50
+
+[log]
+format = "text"
+level = "info"
+"""

@@ -1,0 +1,50 @@
+"""Secrets come from the environment or the OS keyring, never from the configuration file or logs."""
+
+from __future__ import annotations
+
+import os
+
+from halo_accounts.errors import HaloAccountsError
+
+KEYRING_SERVICE = "halo-accounts"
+
+#: Every secret the program knows, by dotted name (section.key).
+SECRET_NAMES = ("halo.client_secret", "webconnector.password", "sage50uk.password", "sage50ca.password")
+
+
+def env_name(name: str) -> str:
+    """The environment variable that holds secret or setting ``name`` ("halo.client_secret")."""
+    return "HALO_ACCOUNTS_" + name.replace(".", "_").upper()
+
+
+def _from_keyring(name: str) -> str | None:
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, name)
+    except Exception:
+        return None
+
+
+def get_secret(name: str, *, required: bool = True) -> str | None:
+    """The secret ``name`` from the environment, else the OS keyring."""
+    value = os.environ.get(env_name(name)) or _from_keyring(name)
+    if value:
+        return value
+    if required:
+        raise HaloAccountsError("config.secret_missing", name=name, env=env_name(name))
+    return None
+
+
+def set_secret(name: str, value: str) -> None:
+    """Store ``name`` in the OS keyring."""
+    import keyring
+
+    keyring.set_password(KEYRING_SERVICE, name, value)
+
+
+class Secret(str):
+    """A string that never shows itself in repr, logs or tracebacks."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
