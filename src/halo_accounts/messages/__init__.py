@@ -27,10 +27,10 @@ class Message:
 
 
 def _collect() -> dict[str, Message]:
-    from halo_accounts.messages import config, halo, quickbooks, sage, sync, webconnector
+    from halo_accounts.messages import config, halo, quickbooks, sage, sandbox, sync, webconnector
 
     catalogue: dict[str, Message] = {}
-    for module in (config, halo, quickbooks, sage, sync, webconnector):
+    for module in (config, halo, quickbooks, sage, sandbox, sync, webconnector):
         for entry in module.MESSAGES:
             if entry.code in catalogue:
                 raise RuntimeError(f"message code {entry.code!r} defined twice")
