@@ -14,7 +14,10 @@ _PARSER = etree.XMLParser(
     no_network=True,
     load_dtd=False,
     dtd_validation=False,
-    huge_tree=False,
+    # A DOCTYPE is refused before parsing, so no entity can expand; large text nodes are then safe and
+    # needed: the Web Connector carries a whole qbXML answer (can exceed lxml's 10 MB default) as one text
+    # node. Callers bound the input size (the endpoint caps a SOAP body at 64 MiB).
+    huge_tree=True,
     remove_blank_text=False,
 )
 
