@@ -1,10 +1,11 @@
-"""Commands that set an install up: `init` writes a starter configuration, `secret` stores a secret."""
+"""Commands that set an install up: `init` writes a starter configuration, `secret` stores a secret,
+`check` proves the Halo connection and lists the Halo permissions the integrator has and lacks."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -51,3 +52,78 @@ def register(app: typer.Typer) -> None:
         value = typer.prompt(name, hide_input=True, confirmation_prompt=True)
         set_secret(name, value)
         typer.echo(f"Stored {name} in the OS keyring.")
+
+    @app.command()
+    def check(
+        for_tax_import: Annotated[
+            bool,
+            typer.Option("--for-tax-import", help="Also require 'admin', needed for the first import of tax rates."),
+        ] = False,
+        probe: Annotated[
+            bool,
+            typer.Option(
+                "--probe",
+                help="Try each permission with a harmless request instead of trusting the scope Halo reports.",
+            ),
+        ] = False,
+    ) -> None:
+        """Connect to Halo, read its settings and show which permissions are in place (exit 1 if any is missing)."""
+        from halo_accounts.halo import HaloClient
+        from halo_accounts.halo.permissions import run_check
+
+        settings = config.load(State.config_path)
+        with HaloClient.from_settings(settings) as client:
+            report = run_check(client, ledger=settings.ledger.kind, for_tax_import=for_tax_import, force_probe=probe)
+            lines = check_lines(report, client, config_name=settings.source)
+        for line in lines:
+            typer.echo(line)
+        raise typer.Exit(0 if report.ok else 1)
+
+
+def check_lines(report: Any, client: Any, *, config_name: str) -> list[str]:
+    """What `check` prints: the connection, Halo's settings, one line per permission and a verdict."""
+    from halo_accounts.halo.permissions import LEDGER_NAMES, missing_fix
+    from halo_accounts.messages import render
+
+    ledger = LEDGER_NAMES.get(report.ledger, report.ledger)
+    where = f"authorisation server {client.auth_url}" + (f", tenant {client.tenant}" if client.tenant else "")
+    out = [f"Halo:        {client.base_url} ({where})"]
+    scope = report.granted_scope
+    out.append("Token:       OK" + (f"; Halo granted the scope '{scope}'" if scope is not None else ""))
+    control = report.control
+    if control is not None:
+        package = ", ".join(name for name, on in (("QuickBooks", control.useqb), ("Sage", control.usesage)) if on)
+        version = f"Halo {control.app_version}; " if control.app_version else ""
+        out.append(f"Settings:    {version}accounts package selected in Halo: {package or 'none'}")
+        if (report.ledger == "quickbooks" and not control.useqb) or (
+            report.ledger.startswith("sage") and not control.usesage
+        ):
+            out.append(
+                f"             Note: Halo's settings do not select {ledger}; this configuration uses ledger.kind = "
+                f"'{report.ledger}'."
+            )
+    elif report.control_error is not None:
+        out.append(f"Settings:    NOT READABLE - {report.control_error.message}")
+        out.append(f"             Fix: {report.control_error.fix}")
+    probed = any(line.how == "probe" for line in report.lines)
+    how = "tried with harmless requests" if probed else "from the scope Halo granted"
+    out.append(f"Permissions for {ledger} ({how}):")
+    width = max(len(line.permission.scope) for line in report.lines)
+    for line in report.lines:
+        mark = "[ok]     " if line.granted else ("[MISSING]" if line.required else "[missing]")
+        note = f" ({line.note})" if line.note else ""
+        out.append(f"  {mark} {line.permission.scope:<{width}}  to {line.permission.action}{note}")
+        if not line.granted:
+            out.append(f"            Fix: {missing_fix(report, line, config=config_name)}")
+    missing = report.missing
+    if missing:
+        text, fix = render(
+            "halo.check.missing",
+            count=len(missing),
+            ledger=ledger,
+            scopes=", ".join(line.permission.scope for line in missing),
+        )
+        out.append(f"{text} {fix}")
+    elif report.control_error is None:
+        out.append(f"Everything {ledger} needs from Halo is in place.")
+    return out
