@@ -15,4 +15,246 @@ MESSAGES: list[Message] = [
         "Nothing was changed. If it came from your accounting package, retry the sync; if it repeats, "
         "run with --log-level debug and send the log to whoever supports your install.",
     ),
+    # --- sync.* (sync engine) ---------------------------------------------------------------------
+    Message(
+        "sync.tax_unmapped",
+        "Halo tax rate '{tax_name}' (id {tax_id}) on {record} has no {ledger} tax code.",
+        "Map it: halo-accounts map tax {tax_id} CODE (tax codes in {ledger}: {codes}); or copy {ledger}'s tax "
+        "codes into Halo with: halo-accounts import tax. Then run the sync again.",
+    ),
+    Message(
+        "sync.tax_missing",
+        "A line of {record} has no tax rate.",
+        "In Halo, open {record}, give every line a tax rate (or set the item's tax code in Configuration > "
+        "Billing > Items), then run the sync again.",
+    ),
+    Message(
+        "sync.tax_code_unknown",
+        "Halo tax rate {tax_id} is mapped to {ledger} tax code '{tax_code}', which {ledger} does not have (any more).",
+        "Map it to one of {codes}: halo-accounts map tax {tax_id} CODE. Then run the sync again.",
+    ),
+    Message(
+        "sync.nominal_unknown",
+        "Nominal code '{nominal}' (from {source}) on {record} is not an account in {ledger}.",
+        "Create account '{nominal}' in {ledger}, or change the nominal code in Halo ({where}); then run the sync again.",
+    ),
+    Message(
+        "sync.nominal_missing",
+        "{record} has a line with no nominal code, and Halo has no default sales nominal code.",
+        "Set a nominal code on the item (Configuration > Billing > Items) or the default sales nominal code "
+        "(Configuration > Billing > General: item_default_sales_nominal_code); then run the sync again.",
+    ),
+    Message(
+        "sync.too_long",
+        "{field} of {record} is {length} characters long; {ledger} allows at most {limit}.",
+        "Shorten it in Halo ({where}) to {limit} characters or fewer, then run the sync again.",
+    ),
+    Message(
+        "sync.bad_characters",
+        "{field} of {record} contains characters {ledger} cannot store: {chars}.",
+        "Replace them in Halo ({where}) with plain letters, digits or punctuation, then run the sync again.",
+    ),
+    Message(
+        "sync.empty",
+        "{field} of {record} is empty; {ledger} needs it.",
+        "Fill it in Halo ({where}), then run the sync again.",
+    ),
+    Message(
+        "sync.customer_unknown_ref",
+        "Client '{name}' (Halo id {client_id}) has Accounts ID '{ref}', but {ledger} has no customer with that "
+        "reference.",
+        "In Halo, open the client and correct its Accounts ID (or clear it so that it is matched by name or "
+        "created); then run the sync again.",
+    ),
+    Message(
+        "sync.customer_ambiguous",
+        "Client '{name}' (Halo id {client_id}) matches {count} customers in {ledger} by name: {names}.",
+        "Put the reference of the right one in the client's Accounts ID in Halo, then run the sync again.",
+    ),
+    Message(
+        "sync.customer_not_ready",
+        "The client of {record} ('{name}', Halo id {client_id}) is not in {ledger} yet: {reason}",
+        "Fix the client first (see its held entry in halo-accounts status); the invoice goes with the next sync.",
+    ),
+    Message(
+        "sync.item_not_ready",
+        "Item '{name}' (Halo id {item_id}) on {record} is not in {ledger} yet: {reason}",
+        "Fix the item first (see halo-accounts status), or set its Accounts ID in Halo to a {ledger} item; "
+        "then run the sync again.",
+    ),
+    Message(
+        "sync.item_unknown_ref",
+        "Item '{name}' (Halo id {item_id}) has Accounts ID '{ref}', but {ledger} has no item with that code.",
+        "In Halo (Configuration > Billing > Items) correct the item's Accounts ID, or clear it so that the item is "
+        "created in {ledger}; then run the sync again.",
+    ),
+    Message(
+        "sync.invoice_no_lines",
+        "{record} has no lines, so there is nothing to post.",
+        "Add lines to it in Halo (or void it), then run the sync again.",
+    ),
+    Message(
+        "sync.invoice_number_invalid",
+        "Invoice number '{number}' of {record} cannot be used in {ledger}: {rule}.",
+        "Either let {ledger} number invoices (turn off 'Use Halo invoice ID for accounts' in Halo, Configuration "
+        "> Billing > Accounts: usehaloinvoiceidforaccounts) or change Halo's invoice numbering; then run the "
+        "sync again.",
+    ),
+    Message(
+        "sync.ledger_rejected",
+        "{ledger} refused {record}: {detail}",
+        "Correct the cause in Halo or {ledger}, then try it again: halo-accounts retry {key}",
+    ),
+    Message(
+        "sync.ledger_failed",
+        "{ledger} could not take {record} this time: {detail}",
+        "Nothing to do: it is tried again with the next sync. If it keeps failing, check {ledger} is open and "
+        "not busy (a single-user task, a backup), then run the sync again.",
+    ),
+    Message(
+        "sync.halo_rejected",
+        "Halo refused the update of {record}: {detail}",
+        "Correct the cause in Halo, then try it again: halo-accounts retry {key}",
+    ),
+    Message(
+        "sync.invoice_drift",
+        "{record} was changed in Halo after it was posted to {ledger} as '{number}'; it was not posted again.",
+        "Make the same change in {ledger} (or undo it in Halo). Then mark it posted in Halo with: "
+        "halo-accounts retry {key}",
+    ),
+    Message(
+        "sync.skip_excluded",
+        "{record} was not sent: its client '{name}' is excluded from invoice sync in Halo.",
+        "If it should go, untick 'Exclude from invoice sync' on the client in Halo (excludefrominvoicesync).",
+    ),
+    Message(
+        "sync.skip_unapproved",
+        "{record} was not sent: Halo is set to sync invoices once approved, and it is not approved yet.",
+        "Approve it in Halo; or untick 'Sync invoices to the accounts package when approved' "
+        "(syncinvoicetoaccountspackagewhenapproved) in Halo's billing settings.",
+    ),
+    Message(
+        "sync.skip_voided",
+        "{record} was not sent: it is void in Halo.",
+        "Nothing to do; void invoices are never posted.",
+    ),
+    Message(
+        "sync.unavailable",
+        "The sync stopped before it finished: {detail}",
+        "Nothing was half-written; run the sync again when {what} is available. Writes that were in flight are "
+        "checked first, so nothing is posted twice.",
+    ),
+    Message(
+        "sync.tax_import_needs_admin",
+        "Copying tax rates into Halo needs an API application with the 'admin' permission; this one lacks it.",
+        "In Halo, Configuration > Integrations > Halo API > your application > Permissions: tick 'admin' (or "
+        "use an application that has it), then run: halo-accounts import tax",
+    ),
+    Message(
+        "sync.map_tax_unknown_halo",
+        "Halo has no tax rate with id {tax_id}.",
+        "Use one of Halo's tax ids: {ids}.",
+    ),
+    Message(
+        "sync.map_tax_unknown_code",
+        "{ledger} has no tax code '{tax_code}'.",
+        "Use one of {ledger}'s tax codes: {codes}.",
+    ),
+    Message(
+        "sync.retry_unknown",
+        "Nothing is held under '{key}'.",
+        "See what is held with: halo-accounts status (keys look like invoice:123 or customer:45).",
+    ),
+    Message(
+        "sync.only_invalid",
+        "'{value}' is not a record type the sync knows.",
+        "Use one or more of {choices}, separated by commas, e.g. --only customers,invoices",
+    ),
+    Message(
+        "sync.interval_invalid",
+        "'{value}' is not an interval.",
+        "Give a number with a unit, e.g. 30s, 15m, 2h.",
+    ),
+    Message(
+        "sync.window_invalid",
+        "'{value}' is not a time window.",
+        "Give start-end in 24-hour time, e.g. 19:00-07:00 (the window may cross midnight).",
+    ),
+    Message(
+        "sync.webconnector_only_in_serve",
+        "QuickBooks is reached through the Web Connector here, so the sync runs when the Web Connector calls.",
+        "Run halo-accounts serve (and schedule the Web Connector), or set [quickbooks] transport = \"com\" on "
+        "the PC where QuickBooks runs.",
+    ),
+    Message(
+        "sync.windows_only",
+        "{what} only works on Windows, where {package} is installed.",
+        "Run halo-accounts on the Windows PC beside {package}, or use {alternative}.",
+    ),
+    Message(
+        "sync.ledger_kind_unsupported",
+        "This install cannot reach {package} yet (the connector is not installed).",
+        "Update halo-accounts, or set [ledger] kind to one of {choices} in {path}.",
+    ),
+    Message(
+        "store.corrupt",
+        "The store {path} is damaged or is not an SQLite database ({detail}).",
+        "Nothing more was written to it. Restore {path} from your backup; or rename it (keep the copy: it holds "
+        "the record of what was posted) and run again to start a new store, after checking in your accounts "
+        "package which Halo invoices are already there. To use another file, set [store] path in the "
+        "configuration file or HALO_ACCOUNTS_STORE_PATH.",
+    ),
+    Message(
+        "store.foreign",
+        "{path} is an SQLite database, but not a halo-accounts store.",
+        "Nothing was changed in it. Set [store] path in the configuration file (or HALO_ACCOUNTS_STORE_PATH) "
+        "to a new file name; halo-accounts creates the store there.",
+    ),
+    Message(
+        "store.too_new",
+        "The store {path} was written by a newer version of halo-accounts (store version {found}; this program "
+        "reads up to version {supported}).",
+        "Nothing was changed. Install the newer halo-accounts that wrote it (or newer), or set [store] path to "
+        "another file. Do not edit the store by hand.",
+    ),
+    Message(
+        "store.busy",
+        "The store {path} is locked by another halo-accounts process ({detail}).",
+        "Wait for the other run (a sync, or the Web Connector service) to finish and try again. If none is "
+        "running, check that no other program has the file open.",
+    ),
+    Message(
+        "store.unopenable",
+        "The store {path} cannot be opened: {detail}.",
+        "Check that its folder exists and that this user may read and write there, or set [store] path in the "
+        "configuration file (or HALO_ACCOUNTS_STORE_PATH) to a file in a folder this user owns.",
+    ),
+    Message(
+        "store.readonly",
+        "The store {path} is read-only to this user ({detail}).",
+        "Run halo-accounts as the user that owns {path}, or give this user write access to the file and its "
+        "folder (the -wal and -shm files beside it are written too).",
+    ),
+    Message(
+        "store.disk_full",
+        "The disk holding the store {path} is full ({detail}).",
+        "The last change was not saved and nothing is half-written. Free some space on that disk and run again.",
+    ),
+    Message(
+        "store.io",
+        "The store {path} could not be read or written: {detail}.",
+        "Nothing is half-written. Check the disk (and the network share, if {path} is on one: keep the store "
+        "on a local disk) and run again.",
+    ),
+    Message(
+        "store.link_conflict",
+        "Halo {kind} {halo_id} and Halo {kind} {other} both point at the same accounts record '{ledger_ref}'.",
+        "One of them is a duplicate: in Halo, clear the accounts reference of the wrong one (or merge them), "
+        "then run the sync again.",
+    ),
+    Message(
+        "store.export_format",
+        "'{fmt}' is not an export format.",
+        "Choose one of: {formats}.",
+    ),
 ]

@@ -110,6 +110,11 @@ class Company:
         return HostInfo(host.country, major, minor, str(self.path), host.product_name, host.versions, hcp)
 
     # -- what the user does in QuickBooks ----------------------------------------------------------
+    def add_account(self, name: str, account_type: str = "Income", number: str = "") -> None:
+        """Create an account, as the user would in QuickBooks' chart of accounts."""
+        spec = {"Name": name, "AccountType": account_type, **({"AccountNumber": number} if number else {})}
+        self._in_txn(lambda: seed.load_extra(self._ctx, {"accounts": [spec]}))
+
     def add_payment(
         self,
         customer: str,

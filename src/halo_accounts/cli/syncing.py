@@ -1,0 +1,318 @@
+"""The sync commands: `sync`, `run`, `serve`, `status`, `retry`, `import tax|items`, `map tax`, `audit export`,
+`pause`/`resume`. Each opens Halo, the package and the store from the settings and hands them to the engine."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from halo_accounts import config
+from halo_accounts.errors import HaloAccountsError
+
+#: Exit codes: 0 everything went, 1 some records are held, 3 the run was interrupted (package/Halo away).
+EXIT_HELD = 1
+EXIT_INTERRUPTED = 3
+
+console = Console(highlight=False)
+
+
+def _settings() -> config.Settings:
+    from halo_accounts.cli import State
+    from halo_accounts.sync.logs import configure
+
+    settings = config.load(State.config_path)
+    configure(settings.log.format, settings.log.level)
+    return settings
+
+
+def _pause_file(settings: config.Settings) -> Path:
+    return config.store_path(settings).with_name("halo-accounts.paused")
+
+
+@contextlib.contextmanager
+def _parts(settings: config.Settings, *, ledger: bool = True, scope: str | None = None) -> Iterator[tuple[Any, ...]]:
+    """(Halo client, ledger or None, store) for one command, closed afterwards."""
+    from halo_accounts.halo import HaloClient
+    from halo_accounts.store import Store
+    from halo_accounts.sync.ledger_factory import open_ledger
+
+    path = config.store_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Store.open(path) as store, HaloClient.from_settings(settings, scope=scope) as client:
+        if not ledger:
+            yield client, None, store
+            return
+        control = client.control() if settings.ledger.kind != "quickbooks" else None
+        with open_ledger(settings, control) as opened:
+            yield client, opened, store
+
+
+def _engine(client: Any, ledger: Any, store: Any, settings: config.Settings, *, progress: bool) -> Any:
+    from halo_accounts.sync import SyncEngine
+
+    return SyncEngine(client, ledger, store, settings, progress=_progress() if progress else None)
+
+
+def _progress() -> Any:
+    """A rich progress bar fed by the engine's (phase, done, total) callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                   transient=True)
+    tasks: dict[str, Any] = {}
+    bar.start()
+
+    def update(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=max(total, 1))
+        bar.update(tasks[phase], completed=done, total=max(total, 1))
+        if all(t.finished for t in bar.tasks):
+            bar.stop()
+
+    update.bar = bar  # type: ignore[attr-defined]
+    return update
+
+
+def _show(report: Any, as_json: bool) -> None:
+    from halo_accounts.sync.report import render
+
+    if as_json:
+        typer.echo(report.to_json())
+    else:
+        render(report, console)
+
+
+def _exit_for(report: Any) -> None:
+    if report.status == "interrupted":
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if report.status == "held":
+        raise typer.Exit(EXIT_HELD)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def sync(
+        only: Annotated[str, typer.Option(help="Record types: customers,items,invoices,payments (default: all).")]
+        = "",
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Show every action and its checks; write nothing.")]
+        = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    ) -> None:
+        """Run one sync now (Halo <-> the accounting package)."""
+        from halo_accounts.sync.plan import parse_only
+
+        kinds = parse_only(only or None)
+        settings = _settings()
+        with _parts(settings) as (client, ledger, store):
+            engine = _engine(client, ledger, store, settings, progress=sys.stdout.isatty() and not as_json)
+            try:
+                report = engine.run(kinds, dry_run=dry_run)
+            finally:
+                bar = getattr(engine.progress, "bar", None)
+                if bar is not None:
+                    bar.stop()
+        _show(report, as_json)
+        _exit_for(report)
+
+    @app.command("run")
+    def run_service(
+        every: Annotated[str, typer.Option(help="Interval between runs, e.g. 15m, 1h.")] = "15m",
+        window: Annotated[str, typer.Option(help="Only run inside this daily window, e.g. 19:00-07:00.")] = "",
+        as_json: Annotated[bool, typer.Option("--json", help="Print each report as JSON.")] = False,
+    ) -> None:
+        """Run the sync every interval (a long-running service). Pause with `halo-accounts pause`."""
+        from halo_accounts.sync.scheduler import Scheduler, parse_interval, parse_window
+
+        seconds = parse_interval(every)
+        win = parse_window(window) if window else None
+        settings = _settings()
+
+        def once() -> None:
+            with _parts(settings) as (client, ledger, store):
+                report = _engine(client, ledger, store, settings, progress=False).run()
+            _show(report, as_json)
+
+        console.print(f"Syncing every {every}{' inside ' + str(win) if win else ''}; "
+                      f"pause with: halo-accounts pause. Stop with Ctrl+C.")
+        Scheduler(once, seconds, window=win, pause_file=_pause_file(settings)).loop()
+
+    @app.command()
+    def pause() -> None:
+        """Pause a running `halo-accounts run` (due runs are skipped until `resume`)."""
+        from halo_accounts.sync.scheduler import pause as do_pause
+
+        settings = _settings()
+        do_pause(_pause_file(settings))
+        console.print("Paused. Resume with: halo-accounts resume")
+
+    @app.command()
+    def resume() -> None:
+        """Resume a paused `halo-accounts run`."""
+        from halo_accounts.sync.scheduler import resume as do_resume
+
+        settings = _settings()
+        console.print("Resumed." if do_resume(_pause_file(settings)) else "It was not paused.")
+
+    @app.command()
+    def serve() -> None:
+        """Serve the Web Connector endpoint; each Web Connector update runs one sync through it."""
+        import uvicorn
+
+        from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
+        from halo_accounts.ledgers.quickbooks.webconnector.server import create_app
+
+        settings = _settings()
+
+        def job(transport: Any) -> None:
+            from halo_accounts.halo import HaloClient
+            from halo_accounts.store import Store
+
+            with Store.open(config.store_path(settings)) as store, HaloClient.from_settings(settings) as client:
+                report = _engine(client, QuickBooksLedger(transport), store, settings, progress=False).run()
+            _show(report, as_json=settings.log.format == "json")
+
+        app_ = create_app(settings, job, company_file=settings.quickbooks.company_file)
+        wc = settings.webconnector
+        ssl: dict[str, Any] = {}
+        if wc.cert_file and wc.key_file:
+            ssl = {"ssl_certfile": wc.cert_file, "ssl_keyfile": wc.key_file}
+        console.print(f"Serving the Web Connector endpoint on {wc.host}:{wc.port}. Stop with Ctrl+C.")
+        uvicorn.run(app_, host=wc.host, port=wc.port, log_level=settings.log.level, **ssl)
+
+    @app.command()
+    def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """The last runs, their counts, and every held record with its fix."""
+        import json
+
+        from halo_accounts.store import Store
+
+        settings = _settings()
+        with Store.open(config.store_path(settings)) as store:
+            runs = store.runs(10)
+            held = store.held()
+        if as_json:
+            typer.echo(json.dumps({"runs": [r.__dict__ for r in runs], "held": [h.__dict__ for h in held]},
+                                  indent=2, default=str))
+            return
+        from rich.table import Table
+
+        table = Table(title="Last runs")
+        for col in ("#", "Command", "Started", "Status", "Counts"):
+            table.add_column(col)
+        for r in runs:
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(r.counts.items()) if v)
+            table.add_row(str(r.id), r.command, r.started[:19], r.status, counts)
+        console.print(table)
+        if not held:
+            console.print("Nothing is held.")
+        for h in held:
+            console.print(f"[bold yellow]Held[/] {h.kind}:{h.halo_id} ({h.detail}) — {h.message}")
+            console.print(f"      [bold]Fix:[/] {h.fix}  [dim](tried {h.attempts}x since {h.first_seen[:16]})[/]")
+
+    @app.command()
+    def retry(
+        key: Annotated[str, typer.Argument(help="A held record, e.g. invoice:123 (see status).")] = "",
+        all_: Annotated[bool, typer.Option("--all", help="Every held record.")] = False,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """Release held records and run the sync for them again."""
+        settings = _settings()
+        with _parts(settings) as (client, ledger, store):
+            keys = held_keys(store, key, all_)
+            for k in keys:
+                kind, _, halo_id = k.partition(":")
+                store.release(kind, halo_id)
+            report = _engine(client, ledger, store, settings, progress=False).run(retry=keys, command="retry")
+        _show(report, as_json)
+        _exit_for(report)
+
+    import_app = typer.Typer(help="Copy reference data from the accounting package into Halo.",
+                             no_args_is_help=True)
+    app.add_typer(import_app, name="import")
+
+    @import_app.command("tax")
+    def import_tax() -> None:
+        """Copy the package's tax codes into Halo (needs an admin-scoped API application) and map them."""
+        from halo_accounts.halo import HaloClient
+        from halo_accounts.sync import taxes
+
+        settings = _settings()
+        with HaloClient.from_settings(settings) as probe:
+            granted = probe.try_scope("all admin")
+        if granted is None or "admin" not in granted.split():
+            raise HaloAccountsError("sync.tax_import_needs_admin")
+        with _parts(settings, scope="all admin") as (client, ledger, store):
+            result = taxes.import_taxes(_engine(client, ledger, store, settings, progress=False))
+            rows = taxes.current_map(_engine(client, ledger, store, settings, progress=False))
+        console.print(f"Created {len(result.created)} Halo tax rates, matched {len(result.matched)}.")
+        for tax_id, name, code in rows:
+            console.print(f"  Halo {tax_id} {name!r} -> {code or '(not mapped)'}")
+
+    @import_app.command("items")
+    def import_items() -> None:
+        """Copy the package's items that Halo does not have into Halo."""
+        from halo_accounts.sync import items
+
+        settings = _settings()
+        with _parts(settings) as (client, ledger, store):
+            created = items.import_items(_engine(client, ledger, store, settings, progress=False))
+        console.print(f"Created {len(created)} Halo items.")
+
+    map_app = typer.Typer(help="Edit how Halo records map to the package's.", no_args_is_help=True)
+    app.add_typer(map_app, name="map")
+
+    @map_app.command("tax")
+    def map_tax(
+        halo_id: Annotated[int, typer.Argument(help="Halo tax rate id.")],
+        ledger_code: Annotated[str, typer.Argument(help="The package's tax code.")],
+    ) -> None:
+        """Map Halo tax rate HALO_ID to the package's LEDGER_CODE."""
+        from halo_accounts.sync import taxes
+
+        settings = _settings()
+        with _parts(settings) as (client, ledger, store):
+            code = taxes.map_tax(_engine(client, ledger, store, settings, progress=False), halo_id, ledger_code)
+        console.print(f"Halo tax {halo_id} -> {code}. Held invoices using it go with the next sync.")
+
+    audit_app = typer.Typer(help="The audit trail of every write.", no_args_is_help=True)
+    app.add_typer(audit_app, name="audit")
+
+    @audit_app.command("export")
+    def audit_export(
+        out: Annotated[Path, typer.Option("--out", help="File to write.")],
+        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    ) -> None:
+        """Write the journal (every write to Halo and to the package) to a file."""
+        from halo_accounts.cli.setup import write_private
+        from halo_accounts.store import Store
+
+        if fmt not in ("csv", "json"):
+            raise typer.BadParameter("use csv or json", param_hint="--format")
+        import io
+
+        settings = _settings()
+        buffer = io.StringIO()
+        with Store.open(config.store_path(settings)) as store:
+            n = store.export_journal(fmt, buffer)
+        write_private(out, buffer.getvalue())
+        console.print(f"Wrote {n} journal entries to {out}.")
+
+
+def held_keys(store: Any, key: str, all_: bool) -> list[str]:
+    """The held records named by ``key`` ("invoice:12", or a bare Halo id) or all of them."""
+    held = store.held()
+    if all_:
+        return [f"{h.kind}:{h.halo_id}" for h in held]
+    if not key:
+        raise typer.BadParameter("name a held record (e.g. invoice:123) or use --all")
+    kind, sep, halo_id = key.partition(":")
+    chosen = [h for h in held if (sep and h.kind == kind and h.halo_id == halo_id) or (not sep and h.halo_id == key)]
+    if not chosen:
+        raise HaloAccountsError("sync.retry_unknown", key=key)
+    return [f"{h.kind}:{h.halo_id}" for h in chosen]

@@ -1,0 +1,168 @@
+"""What one run knows before it plans: Halo's settings, the package's reference data, the tax map, and the
+package references resolved so far (customers and items, including those the run will create)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from halo_accounts.ledgers.port import Account, Customer, LedgerInfo, Product, TaxCode
+from halo_accounts.sync import fields as f
+from halo_accounts.sync.limits import Limits
+from halo_accounts.sync.mapping import normalize_name
+
+#: Ledger kinds as users name them.
+PACKAGE_NAMES = {"quickbooks": "QuickBooks", "sage50uk": "Sage 50", "sage50ca": "Sage 50 Canada"}
+
+#: Halo `Control` fields the engine reads (reference/halo/NOTES.md §9).
+CONTROL_APPROVAL = "syncinvoicetoaccountspackagewhenapproved"
+CONTROL_HALO_NUMBERS = "usehaloinvoiceidforaccounts"
+CONTROL_DEFAULT_NOMINAL = "item_default_sales_nominal_code"
+
+
+def is_approved(invoice: Any) -> bool:
+    """Whether Halo considers an invoice approved.
+
+    [?] halo/NOTES.md §7.2/§9: the approval fields' values are not documented. The Halo sandbox marks a
+    pending invoice ``requires_approval: true, approval_status: 0`` and an approved one
+    ``requires_approval: false, approval_status: 1`` (sandbox/halo/conventions.py); we accept either sign.
+    """
+    if not f.flag(invoice, "requires_approval"):
+        return True
+    return f.get(invoice, "approval_status") in (1, "1", True)
+
+
+@dataclass
+class LedgerIndex:
+    """Lazily loaded lists of the package's customers or products, looked up by reference and name."""
+
+    loader: Callable[[], Iterator[Any]]
+    ref_of: Callable[[Any], str]
+    name_of: Callable[[Any], str]
+    _by_ref: dict[str, Any] | None = None
+    _by_name: dict[str, list[Any]] = field(default_factory=dict)
+
+    def _load(self) -> None:
+        if self._by_ref is not None:
+            return
+        self._by_ref = {}
+        for record in self.loader():
+            self.add(record)
+
+    def add(self, record: Any) -> None:
+        if self._by_ref is None:
+            self._by_ref = {}
+        ref = self.ref_of(record)
+        if ref:
+            self._by_ref[ref.casefold()] = record
+        self._by_name.setdefault(normalize_name(self.name_of(record)), []).append(record)
+
+    def by_ref(self, ref: str) -> Any | None:
+        self._load()
+        assert self._by_ref is not None
+        return self._by_ref.get(ref.casefold())
+
+    def by_name(self, name: str) -> list[Any]:
+        self._load()
+        return list(self._by_name.get(normalize_name(name), []))
+
+    @property
+    def loaded(self) -> bool:
+        return self._by_ref is not None
+
+
+def customer_index(ledger: Any) -> LedgerIndex:
+    return LedgerIndex(loader=lambda: ledger.customers(), ref_of=lambda c: c.ref, name_of=lambda c: c.name)
+
+
+def product_index(ledger: Any) -> LedgerIndex:
+    return LedgerIndex(loader=lambda: ledger.products(), ref_of=lambda p: p.ref or p.code, name_of=lambda p: p.code)
+
+
+@dataclass
+class Context:
+    """Reference data and resolution state of one run."""
+
+    control: Any
+    info: LedgerInfo
+    limits: Limits
+    tax_codes: dict[str, TaxCode]
+    accounts: list[Account]
+    halo_taxes: dict[int, Any]
+    tax_map: dict[int, str]
+    customers: LedgerIndex
+    products: LedgerIndex
+    tenant: str = ""
+    clients: dict[int, Any] = field(default_factory=dict)
+    items: dict[int, Any] = field(default_factory=dict)
+    customer_refs: dict[int, str] = field(default_factory=dict)
+    """Halo client id -> package customer reference (known now)."""
+    customers_pending: dict[int, Customer] = field(default_factory=dict)
+    """Halo client id -> customer this run creates (its reference is known after apply)."""
+    customer_problems: dict[int, str] = field(default_factory=dict)
+    """Halo client id -> why it cannot go (its own held message)."""
+    product_refs: dict[int, str] = field(default_factory=dict)
+    products_pending: dict[int, Product] = field(default_factory=dict)
+    product_problems: dict[int, str] = field(default_factory=dict)
+    item_accounts: dict[int, str] = field(default_factory=dict)
+    """Halo item id -> the package's income account of that item (for lines without their own nominal)."""
+
+    @property
+    def package(self) -> str:
+        return self.limits.package
+
+    @property
+    def approval_required(self) -> bool:
+        return f.flag(self.control, CONTROL_APPROVAL)
+
+    @property
+    def halo_numbers(self) -> bool:
+        """Halo's invoice number is the package's reference (else the package numbers invoices)."""
+        if f.flag(self.control, CONTROL_HALO_NUMBERS):
+            return True
+        return not self.info.assigns_numbers
+
+    @property
+    def default_nominal(self) -> str:
+        """Halo's default sales nominal code: a KeyPair {value, label} in Control (NOTES §9), or plain text."""
+        value = f.get(self.control, CONTROL_DEFAULT_NOMINAL)
+        if value is None or isinstance(value, str):
+            return (value or "").strip()
+        return f.text(value, "value")
+
+    def account(self, code: str) -> Account | None:
+        """The package account with this code (or name), case-insensitive."""
+        wanted = code.casefold()
+        for account in self.accounts:
+            if account.code.casefold() == wanted or account.name.casefold() == wanted or (
+                account.ledger_id and account.ledger_id.casefold() == wanted
+            ):
+                return account
+        return None
+
+    def tax_codes_text(self) -> str:
+        return ", ".join(sorted(self.tax_codes)) or "(none)"
+
+    def tax_name(self, tax_id: int) -> str:
+        return f.text(self.halo_taxes.get(tax_id), "name") or f"tax {tax_id}"
+
+
+def build_tax_map(links: dict[str, str], halo_taxes: dict[int, Any], tax_codes: dict[str, TaxCode]) -> dict[int, str]:
+    """Halo tax id -> package tax code: the stored map first, else a Halo tax whose ``code`` is a package code."""
+    out: dict[int, str] = {}
+    by_fold = {code.casefold(): code for code in tax_codes}
+    for tax_id, tax in halo_taxes.items():
+        linked = links.get(str(tax_id))
+        if linked:
+            out[tax_id] = linked
+            continue
+        for candidate in (f.text(tax, "code"), f.text(tax, "third_party_id")):
+            if candidate and candidate.casefold() in by_fold:
+                out[tax_id] = by_fold[candidate.casefold()]
+                break
+    for halo_id, code in links.items():
+        tid = f.ident(halo_id)
+        if tid is not None and tid not in out:
+            out[tid] = code
+    return out

@@ -1,0 +1,233 @@
+"""Invoices and credit notes: Halo -> the package, in batches (one package round trip each), then marked
+posted in Halo with the package's number (one batched POST each). Selection follows Halo's settings, and
+every invoice not sent is reported with the reason."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from halo_accounts.ledgers.port import Invoice, LedgerError, RecordRejected, batched
+from halo_accounts.sync import fields as f
+from halo_accounts.sync.mapping import (
+    ResolvedLine,
+    clean,
+    external_key,
+    halo_fingerprint,
+    label,
+    ledger_invoice,
+    line_item_id,
+    record_kind,
+)
+from halo_accounts.sync.plan import Action, Plan
+from halo_accounts.sync.preflight import Problem, check_invoice
+
+if TYPE_CHECKING:
+    from halo_accounts.sync.engine import SyncEngine
+
+
+def read(eng: SyncEngine, plan: Plan) -> list[Any]:
+    """Halo's invoices and credit notes not yet posted (lines included): one paged list, no history."""
+    out = list(eng.halo.invoices(notpostedonly=True, includelines=True))
+    plan.notes.append(f"Halo has {len(out)} invoices and credit notes not marked posted.")
+    return out
+
+
+def item_ids(invoice: Any) -> set[int]:
+    return {iid for line in f.get(invoice, "lines", []) or [] if (iid := line_item_id(line)) is not None}
+
+
+def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
+    ctx = eng.ctx
+    assert ctx is not None
+    for n, invoice in enumerate(pending):
+        if n % 200 == 0:
+            eng.progress("checking invoices", n, len(pending))
+        kind = record_kind(invoice)
+        halo_id = str(f.get(invoice, "id"))
+        record = label(invoice)
+        client_id = f.ident(f.get(invoice, "client_id"))
+        client = ctx.clients.get(client_id or 0)
+        name = clean(f.get(client, "name", "")) or clean(f.get(invoice, "client_name", ""))
+        fingerprint = halo_fingerprint(invoice)
+        key = external_key(ctx.tenant, halo_id)
+        if f.flag(invoice, "voided"):
+            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_voided", {"record": record}),
+                            source=invoice))
+            continue
+        link = eng.store.get_link(kind, halo_id)
+        if link is not None:
+            _plan_posted(eng, plan, invoice, kind, halo_id, record, link, fingerprint)
+            continue
+        if client is not None and f.flag(client, "excludefrominvoicesync"):
+            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_excluded", {
+                "record": record, "name": name}), source=invoice))
+            continue
+        if ctx.approval_required and not _approved(invoice):
+            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_unapproved", {
+                "record": record}), source=invoice))
+            continue
+        sticky = eng.sticky_hold(kind, halo_id)
+        if sticky is not None:
+            plan.add(Action(kind, "hold", halo_id, record, problem=sticky, source=invoice, sticky=True))
+            continue
+        checks, lines, number = check_invoice(ctx, invoice)
+        if checks.problem is not None:
+            plan.add(Action(kind, "hold", halo_id, record, checks.items, problem=checks.problem, source=invoice))
+            continue
+        plan.add(Action(kind, "post", halo_id, record, checks.items,
+                        detail={"number": number or "(assigned by " + ctx.package + ")", "external_key": key,
+                                "client": name, "total": str(f.money(f.get(invoice, "total")))},
+                        source=invoice, extra=_Pending(lines, number, key, fingerprint)))
+    eng.progress("checking invoices", len(pending), len(pending))
+
+
+def _approved(invoice: Any) -> bool:
+    from halo_accounts.sync.context import is_approved
+
+    return is_approved(invoice)
+
+
+@dataclasses.dataclass
+class _Pending:
+    lines: list[ResolvedLine]
+    number: str
+    key: str
+    fingerprint: str
+
+
+def _plan_posted(eng: SyncEngine, plan: Plan, invoice: Any, kind: str, halo_id: str, record: str, link: Any,
+                 fingerprint: str) -> None:
+    """Already in the package (a confirmed link) but not marked posted in Halo: the write-back was lost,
+    or the invoice was changed after it was posted."""
+    ctx = eng.ctx
+    assert ctx is not None
+    accept = f"{kind}:{halo_id}" in eng.retry_keys
+    if link.fingerprint and link.fingerprint != fingerprint and not accept:
+        problem = Problem("sync.invoice_drift", {"record": record, "ledger": ctx.package, "number": link.number,
+                                                 "key": f"{kind}:{halo_id}"})
+        plan.add(Action(kind, "hold", halo_id, record, problem=problem, source=invoice,
+                        detail={"number": link.number}))
+        return
+    plan.add(Action(kind, "writeback", halo_id, record, detail={"number": link.number}, source=invoice,
+                    extra=_Pending([], link.number, "", fingerprint if accept else link.fingerprint)))
+
+
+def _build(eng: SyncEngine, action: Action) -> Invoice | Problem:
+    """The package invoice for a planned post, with the references created earlier in this run filled in."""
+    ctx = eng.ctx
+    assert ctx is not None
+    pending: _Pending = action.extra
+    invoice = action.source
+    client_id = f.ident(f.get(invoice, "client_id")) or 0
+    customer_ref = ctx.customer_refs.get(client_id)
+    if not customer_ref:
+        client = ctx.clients.get(client_id)
+        return Problem("sync.customer_not_ready", {
+            "record": action.label, "name": clean(f.get(client, "name", "")), "client_id": client_id,
+            "ledger": ctx.package, "reason": ctx.customer_problems.get(client_id, "it could not be created.")})
+    lines = []
+    for line in pending.lines:
+        if not line.product_ref and line.item_id is not None and line.item_id in ctx.product_refs:
+            line = dataclasses.replace(line, product_ref=ctx.product_refs[line.item_id])
+        elif not line.product_ref and line.item_id is not None and line.item_id in ctx.product_problems:
+            item = ctx.items.get(line.item_id)
+            return Problem("sync.item_not_ready", {"name": clean(f.get(item, "name", "")), "item_id": line.item_id,
+                                                   "record": action.label, "ledger": ctx.package,
+                                                   "reason": ctx.product_problems[line.item_id]})
+        lines.append(line)
+    return ledger_invoice(invoice, customer_ref=customer_ref, number=pending.number, key=pending.key, lines=lines)
+
+
+def _request(inv: Invoice, fingerprint: str) -> dict[str, Any]:
+    return {"number": inv.number, "kind": inv.kind, "external_key": inv.external_key, "fingerprint": fingerprint,
+            "customer_ref": inv.customer_ref, "date": inv.date.isoformat(), "net": str(inv.net_total),
+            "tax": str(inv.tax_total),
+            "lines": [[ln.product_ref, ln.description[:60], str(ln.quantity), str(ln.unit_price), str(ln.net_amount),
+                       str(ln.tax_amount), ln.tax_code, ln.account_code] for ln in inv.lines]}
+
+
+def apply(eng: SyncEngine, plan: Plan) -> None:
+    ctx = eng.ctx
+    assert ctx is not None
+    posts = [a for a in plan.actions if a.kind in ("invoice", "credit") and a.op == "post"]
+    writebacks = [a for a in plan.actions if a.kind in ("invoice", "credit") and a.op == "writeback"]
+    total = len(posts) + len(writebacks)
+    done = 0
+    for chunk in batched(writebacks, eng.batch_size):  # type: ignore[arg-type]
+        _mark_posted(eng, [(a, a.extra.number, a.extra.fingerprint) for a in chunk])  # type: ignore[attr-defined]
+        done += len(chunk)
+        eng.progress("invoices", done, total)
+    for chunk in batched(posts, eng.batch_size):  # type: ignore[arg-type]
+        _post_batch(eng, chunk)  # type: ignore[arg-type]
+        done += len(chunk)
+        eng.progress("invoices", done, total)
+
+
+def _post_batch(eng: SyncEngine, chunk: list[Action]) -> None:
+    ctx = eng.ctx
+    assert ctx is not None
+    ready: list[tuple[Action, Invoice]] = []
+    for action in chunk:
+        built = _build(eng, action)
+        if isinstance(built, Problem):
+            eng.hold_now(action.kind, action.halo_id, action.label, built)
+            continue
+        ready.append((action, built))
+    if not ready:
+        return
+    entry_ids = eng.journal_many("ledger", "post", [
+        (a.kind, a.halo_id, inv.external_key or inv.number, _request(inv, a.extra.fingerprint)) for a, inv in ready])
+    by_key = {inv.external_key or inv.number: (entry_id, a, inv) for entry_id, (a, inv) in zip(entry_ids, ready,
+                                                                                                 strict=True)}
+    outcomes = eng.ledger.post_invoices([inv for _, inv in ready])  # LedgerUnavailable: entries stay "sent"
+    posted: list[tuple[Action, str, str]] = []
+    with eng.store.transaction():
+        for outcome in outcomes:
+            hit = by_key.get(outcome.key)
+            if hit is None:
+                continue
+            entry_id, action, inv = hit
+            if outcome.posted is not None:
+                number = outcome.posted.number or inv.number
+                eng.store.journal_confirm(entry_id, ledger_ref=outcome.posted.ledger_id, number=number,
+                                          response=f"{outcome.posted.ledger_id} {number} {outcome.posted.total}")
+                eng.store.link(action.kind, action.halo_id, number, number=number,
+                               fingerprint=action.extra.fingerprint)
+                eng.release(action.kind, action.halo_id)
+                eng.report.bump(action.kind, "posted")
+                posted.append((action, number, action.extra.fingerprint))
+                continue
+            error = outcome.error or LedgerError("sync.ledger_failed", ledger=ctx.package, record=action.label,
+                                                 detail="no answer")
+            eng.store.journal_fail(entry_id, code=error.code, message=error.message)
+            if isinstance(error, RecordRejected) or not error.retryable:
+                problem = Problem("sync.ledger_rejected", {"ledger": ctx.package, "record": action.label,
+                                                           "detail": error.message, "key": action.key})
+            else:
+                problem = Problem("sync.ledger_failed", {"ledger": ctx.package, "record": action.label,
+                                                         "detail": error.message})
+            eng.hold_now(action.kind, action.halo_id, action.label, problem)
+    _mark_posted(eng, posted)
+
+
+def _mark_posted(eng: SyncEngine, items: list[tuple[Action, str, str]]) -> None:
+    """Halo shows the invoices posted, when, and under which package number (no `lines`: NOTES §14.5)."""
+    if not items:
+        return
+    when = eng.now_iso()
+    rows = [(a.kind, a.halo_id, number, {"id": int(a.halo_id), "posted": True, "dateposted": when,
+                                          "thirdpartyinvoicenumber": number}) for a, number, _ in items]
+    labels = {a.halo_id: a.label for a, _, _ in items}
+    saved = eng.halo_save("Invoice", "mark_posted", rows, labels)
+    done = {row[1] for row, _ in saved}
+    for action, _number, fingerprint in items:
+        if action.halo_id not in done:
+            continue
+        if action.op == "writeback":
+            link = eng.store.get_link(action.kind, action.halo_id)
+            if link is not None and link.fingerprint != fingerprint:
+                eng.store.link(action.kind, action.halo_id, link.ledger_ref, number=link.number,
+                               fingerprint=fingerprint)
+            eng.release(action.kind, action.halo_id)
+        eng.report.bump(action.kind, "written_back")

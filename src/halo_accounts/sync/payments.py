@@ -1,0 +1,85 @@
+"""Payments: package -> Halo `/api/InvoicePayment`, partial ones too, each exactly once (keyed by the
+package's payment id in `thirdpartyid`, and `sage50_reference` for Sage), read from a cursor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from halo_accounts.sync.plan import Action, Plan
+
+if TYPE_CHECKING:
+    from halo_accounts.sync.engine import SyncEngine
+
+CURSOR = "payments.since"
+#: Re-read this far behind the cursor: clocks of this PC and the package's may differ; the payment id
+#: link makes re-reading harmless.
+OVERLAP = timedelta(minutes=10)
+
+
+def _since(eng: SyncEngine) -> datetime | None:
+    raw = eng.store.get_cursor(CURSOR)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)) - OVERLAP
+
+
+def plan(eng: SyncEngine, plan: Plan) -> None:
+    ctx = eng.ctx
+    assert ctx is not None
+    started = datetime.now(UTC)
+    newest: datetime | None = None
+    foreign = 0
+    for payment in eng.ledger.payments(_since(eng)):
+        if payment.modified is not None:
+            stamp = payment.modified if payment.modified.tzinfo else payment.modified.replace(tzinfo=UTC)
+            newest = stamp if newest is None or stamp > newest else newest
+        if eng.store.find_link("payment", ledger_ref=payment.ledger_id) is not None:
+            continue
+        link = eng.store.find_link("invoice", ledger_ref=payment.invoice_number) if payment.invoice_number else None
+        if link is None:
+            foreign += 1
+            continue
+        record = f"payment {payment.reference or payment.ledger_id} of {payment.amount} on invoice {link.number}"
+        plan.add(Action("payment", "pay", payment.ledger_id, record,
+                        detail={"invoice_id": link.halo_id, "invoice_number": link.number,
+                                "amount": str(payment.amount), "date": payment.date.isoformat()},
+                        source=payment, extra=int(link.halo_id)))
+    if foreign:
+        plan.notes.append(f"{foreign} payments in {ctx.package} are for invoices that did not come from Halo; "
+                          "they are left alone.")
+        eng.report.bump("payment", "not_from_halo", foreign)
+    cursor = min(started, newest) if newest is not None else started
+    plan.cursor = cursor.isoformat()  # type: ignore[attr-defined]
+
+
+def record(eng: SyncEngine, payment: Any, invoice_id: int) -> dict[str, Any]:
+    ctx = eng.ctx
+    assert ctx is not None
+    row: dict[str, Any] = {"invoice_id": invoice_id, "date": payment.date.isoformat() + "T00:00:00Z",
+                           "amount": float(payment.amount), "thirdpartyid": payment.ledger_id}
+    if ctx.info.kind.startswith("sage"):
+        row["sage50_reference"] = payment.ledger_id
+    return row
+
+
+def apply(eng: SyncEngine, plan: Plan) -> None:
+    actions = plan.of("payment", op="pay")
+    for start in range(0, len(actions), eng.batch_size):
+        chunk = actions[start:start + eng.batch_size]
+        rows = [("payment", str(a.extra), a.halo_id, record(eng, a.source, a.extra)) for a in chunk]
+        labels = {str(a.extra): a.label for a in chunk}
+        saved = eng.halo_save("InvoicePayment", "create", rows, labels)
+        with eng.store.transaction():
+            for row, answer in saved:
+                halo_payment = str(answer.get("id", "")) or f"invoice {row[1]}"
+                eng.store.link("payment", halo_payment, row[2], number=row[1])
+                eng.report.bump("payment", "paid")
+        eng.progress("payments", start + len(chunk), len(actions))
+    cursor = getattr(plan, "cursor", None)
+    if cursor and not [h for h in eng.report.held if h.kind == "payment"]:
+        eng.store.set_cursor(CURSOR, cursor)

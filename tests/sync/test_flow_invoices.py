@@ -1,0 +1,118 @@
+"""Whole runs against the Halo sandbox (real HTTP) and a QuickBooks sandbox company: invoices and credit
+notes go once, under either numbering policy, and Halo shows them posted with the package's number."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sync_world import World, small_seed
+
+from halo_accounts.sync.mapping import external_key, is_credit
+
+
+def eligible(w: World, data: dict[str, Any]) -> set[int]:
+    """Invoices a correct run posts: not posted yet, not voided, approved, client not excluded."""
+    excluded = {c["id"] for c in data["clients"] if c.get("excludefrominvoicesync")}
+    return {inv["id"] for inv in data["invoices"] if not inv.get("posted") and inv["client_id"] not in excluded
+            and not inv.get("requires_approval") and not inv.get("voided")}
+
+
+def qb_by_key(w: World) -> Counter[str]:
+    """How many package transactions carry each of our keys (QuickBooks `Other`)."""
+    found: Counter[str] = Counter()
+    for kind in ("invoice", "creditmemo"):
+        for txn in w.qb(kind):
+            found[str(txn.get("Other", ""))] += 1
+    return found
+
+
+def test_invoices_posted_once_with_ledger_numbers(world: Any) -> None:
+    w = world(small_seed(40))
+    before = w.export()
+    want = eligible(w, before)
+    assert want, "the seed must have invoices to post"
+    report = w.engine().run()
+    assert report.status in ("ok", "held"), report.errors
+    after = w.invoices()
+    posted = {i for i, inv in after.items() if inv["posted"] and not before_posted(before, i)}
+    assert posted == want
+    qb_numbers = {str(t["RefNumber"]) for k in ("invoice", "creditmemo") for t in w.qb(k)}
+    for iid in want:
+        inv = after[iid]
+        assert inv["thirdpartyinvoicenumber"] in qb_numbers
+        assert inv["dateposted"] and not str(inv["dateposted"]).startswith("1899")
+    assert report.count("invoice", "posted") + report.count("credit", "posted") == len(want)
+    # Every key once in the package.
+    keys = qb_by_key(w)
+    assert all(n == 1 for n in keys.values())
+    # Customers got their QuickBooks reference written back; items their code.
+    clients = {c["id"]: c for c in w.export()["clients"]}
+    for iid in want:
+        assert clients[after[iid]["client_id"]]["accountsid"]
+    # Skipped invoices are reported with their reason, never silently.
+    skipped = {(s.halo_id, s.code) for s in report.skipped}
+    excluded = {c["id"] for c in before["clients"] if c.get("excludefrominvoicesync")}
+    for inv in before["invoices"]:
+        if not inv.get("posted") and inv["client_id"] in excluded:
+            assert (str(inv["id"]), "sync.skip_excluded") in skipped
+        elif not inv.get("posted") and inv.get("requires_approval"):
+            assert (str(inv["id"]), "sync.skip_unapproved") in skipped
+
+
+def before_posted(before: dict[str, Any], invoice_id: int) -> bool:
+    return any(inv["id"] == invoice_id and inv.get("posted") for inv in before["invoices"])
+
+
+def test_second_run_changes_nothing_and_costs_a_handful_of_requests(world: Any) -> None:
+    w = world(small_seed(40))
+    w.engine().run()
+    export = w.export()
+    counts = w.company.counts()
+    report = w.engine().run()
+    assert report.count("invoice", "posted") == 0
+    assert w.company.counts() == counts
+    assert w.export()["invoices"] == export["invoices"]
+    assert report.halo_requests <= 8, report.halo_requests
+
+
+def test_halo_numbers_become_the_ledger_reference(world: Any) -> None:
+    w = world(small_seed(30, control={"usehaloinvoiceidforaccounts": True}))
+    data = w.export()
+    want = eligible(w, data)
+    report = w.engine().run()
+    assert report.status in ("ok", "held"), report.errors
+    invoices = w.invoices()
+    refs = Counter(str(t["RefNumber"]) for k in ("invoice", "creditmemo") for t in w.qb(k))
+    for iid in want:
+        number = invoices[iid]["invoicenumber"]
+        assert refs[number] == 1
+        assert invoices[iid]["thirdpartyinvoicenumber"] == number
+
+
+def test_credit_notes_go_as_credit_memos_with_positive_amounts(world: Any) -> None:
+    w = world(small_seed(60))
+    data = w.export()
+    credits = [inv for inv in data["invoices"] if is_credit(inv) and inv["id"] in eligible(w, data)]
+    assert credits, "the demo seed has credit notes"
+    w.engine().run()
+    memos = {str(m.get("Other", "")): m for m in w.qb("creditmemo")}
+    assert len(memos) == len(credits)
+    invoices = w.invoices()
+    for credit in credits:
+        assert invoices[credit["id"]]["posted"]
+
+
+def test_us_edition_sales_tax(world: Any) -> None:
+    w = world(small_seed(20), edition="US")
+    report = w.engine().run()
+    assert report.status in ("ok", "held"), report.errors
+    posted = report.count("invoice", "posted")
+    assert posted > 0
+    assert not [h for h in report.held if h.code.startswith("sync.tax")]
+    assert len(w.qb("invoice")) == posted
+
+
+def test_external_key_names_the_tenant_and_invoice() -> None:
+    assert external_key("acme.halopsa.com", 12) == "halo:acme.halopsa.com:12"
+    assert external_key("", 5) == "halo:halo:5"
