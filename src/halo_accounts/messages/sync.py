@@ -257,4 +257,10 @@ MESSAGES: list[Message] = [
         "'{fmt}' is not an export format.",
         "Choose one of: {formats}.",
     ),
+    Message(
+        "store.run_locked",
+        "Another halo-accounts run is using this store now (lock file {path}).",
+        "Wait for it to finish (a sync, `run`, or the Web Connector service `serve`) and try again. Two runs "
+        "at once could post the same invoice twice, so this one did nothing.",
+    ),
 ]

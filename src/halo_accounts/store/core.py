@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from halo_accounts.store.db import translated
+from halo_accounts.store.runlock import RunLock
 
 Clock = Callable[[], datetime]
 
@@ -42,6 +43,10 @@ class StoreBase:
     def path(self) -> str:
         """Where the store lives (``":memory:"`` for a throwaway one)."""
         return self._where
+
+    def run_lock(self) -> RunLock:
+        """The lock that lets one run at a time use this store (`runlock`); use it as a context manager."""
+        return RunLock(self._where)
 
     @property
     def in_transaction(self) -> bool:

@@ -1,0 +1,74 @@
+"""One run at a time per store: a second run is refused with a message; a killed run leaves no stale lock."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from halo_accounts.errors import HaloAccountsError
+from halo_accounts.store import Store
+
+
+def test_second_run_is_refused(tmp_path: Path) -> None:
+    a = Store.open(tmp_path / "s.sqlite3")
+    b = Store.open(tmp_path / "s.sqlite3")
+    with a.run_lock():
+        with pytest.raises(HaloAccountsError) as err:
+            b.run_lock().acquire()
+        assert err.value.code == "store.run_locked"
+        assert "posted twice" in err.value.fix or "twice" in err.value.fix
+    with b.run_lock() as lock:  # released by the first
+        assert lock.held
+    a.close()
+    b.close()
+
+
+def test_lock_file_is_owner_only(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    with store.run_lock() as lock:
+        assert lock.path is not None
+        assert lock.path.stat().st_mode & 0o077 == 0
+    store.close()
+
+
+def test_memory_store_needs_no_lock() -> None:
+    store = Store.open(":memory:")
+    with store.run_lock() as lock:
+        assert lock.path is None
+    store.close()
+
+
+def test_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    script = (
+        "import sys, time\n"
+        "from halo_accounts.store import Store\n"
+        f"s = Store.open({str(path)!r}); s.run_lock().acquire(); print('locked', flush=True); time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "locked"
+        store = Store.open(path)
+        with pytest.raises(HaloAccountsError):
+            store.run_lock().acquire()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                with store.run_lock():
+                    break
+            except HaloAccountsError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        store.close()
+    finally:
+        proc.kill()
