@@ -95,6 +95,10 @@ MESSAGES: list[Message] = [
             "{record} has no {field} that QuickBooks can store (it is empty or only has characters QuickBooks "
             "cannot keep).",
             "Enter a {field} in Halo using letters, digits or punctuation, then run again."),
+    Message("qb.number.too_large",
+            "The {field} of {record} ({value}) is not a number QuickBooks can store (at most {digits} digits "
+            "before the decimal point).",
+            "Correct the {field} on the record in Halo, then run again."),
     # Records
     Message("qb.customer.no_ref",
             "Customer {name!r} cannot be updated: it is not linked to a QuickBooks customer (no ListID/edit "

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 from lxml import etree
@@ -43,18 +43,44 @@ def is_list_id(value: str) -> bool:
     return bool(_LIST_ID.match(value))
 
 
-def amount(value: Decimal | int | float | str) -> str:
+AMOUNT_DIGITS = 13
+"""NOTES §3.3 AMTTYPE ``[+-]?\\d{1,13}(\\.\\d{2})?``: at most 13 digits before the point."""
+PRICE_DIGITS = 10
+"""NOTES §3.3 PRICETYPE/QUANTYPE ``[+-]?\\d{1,10}(\\.\\d{1,5})?``: at most 10 digits before the point."""
+
+
+def _within(text: str, digits: int, record: str, field: str) -> str:
+    """``text`` if its integer part fits the schema type; else the record is held (a value outside the type
+    would make QuickBooks refuse the whole request document, and with it every record of the batch)."""
+    if len(text.lstrip("+-").split(".", 1)[0]) > digits:
+        raise RecordRejected("qb.number.too_large", record=record or "the record", field=field, value=text,
+                             digits=digits)
+    return text
+
+
+def _quantize(value: Decimal | int | float | str, step: str, digits: int, record: str, field: str) -> Decimal:
+    try:
+        d = Decimal(str(value)).quantize(Decimal(step), rounding=ROUND_HALF_UP)
+        if not d.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:  # beyond Decimal's precision, or not a number at all
+        raise RecordRejected("qb.number.too_large", record=record or "the record", field=field, value=str(value),
+                             digits=digits) from None
+    return d
+
+
+def amount(value: Decimal | int | float | str, *, record: str = "", field: str = "amount") -> str:
     """AMTTYPE: exactly two decimals (NOTES §3.3)."""
-    return format(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    text = format(_quantize(value, "0.01", AMOUNT_DIGITS, record, field), "f")
+    return _within(text, AMOUNT_DIGITS, record, field)
 
 
-def price(value: Decimal | int | float | str) -> str:
+def price(value: Decimal | int | float | str, *, record: str = "", field: str = "price") -> str:
     """PRICETYPE / QUANTYPE: up to five decimals (NOTES §3.3)."""
-    d = Decimal(str(value)).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
-    text = format(d, "f")
+    text = format(_quantize(value, "0.00001", PRICE_DIGITS, record, field), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text or "0"
+    return _within(text or "0", PRICE_DIGITS, record, field)
 
 
 def bool_text(value: bool) -> str:
@@ -210,7 +236,7 @@ def item_add(product: Product, edition: str, request_id: str = "", *, sales_tax_
         desc_text = name.original if not desc_text else f"{name.original}\n{desc_text}"
     if desc_text:
         child(sop, "Desc", fit("Item.Desc", desc_text, edition, record=record, multiline=True).value)
-    child(sop, "Price", price(product.price))
+    child(sop, "Price", price(product.price, record=record, field="item price"))
     ref(sop, "AccountRef", account, "Ref.Account", edition, record)
     return Built(rq, {"Name": name.original} if name.shortened else {})
 
@@ -280,11 +306,11 @@ def txn_add(invoice: Invoice, edition: str, request_id: str = "", tax: TxnTax | 
             desc = fit("Line.Desc", line.description, edition, record=record, multiline=True)
             child(el, "Desc", desc.value)
         if line.product_ref:
-            child(el, "Quantity", price(line.quantity))
-            child(el, "Rate", price(line.unit_price))
-            child(el, "Amount", amount(line.net_amount))
-            if edition == "AU":
-                child(el, "TaxAmount", amount(line.tax_amount))  # NOTES §4.5: TaxAmount AU only
+            child(el, "Quantity", price(line.quantity, record=record, field="line quantity"))
+            child(el, "Rate", price(line.unit_price, record=record, field="line unit price"))
+            child(el, "Amount", amount(line.net_amount, record=record, field="line net amount"))
+            if edition == "AU":  # NOTES §4.5: TaxAmount AU only
+                child(el, "TaxAmount", amount(line.tax_amount, record=record, field="line tax amount"))
             code = tax.line_codes[i] if i < len(tax.line_codes) else line.tax_code
             ref(el, "SalesTaxCodeRef", code, "Ref.SalesTaxCode", edition, record)
             account = tax.line_accounts[i] if i < len(tax.line_accounts) else line.account_code
