@@ -101,3 +101,12 @@ def test_cli_error_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert "already exists" in err
     assert "Traceback" not in err
+
+
+def test_error_text_in_brackets_is_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[webconnector]\nport = 'eighty'\n")
+    with pytest.raises(SystemExit):
+        main(["--config", str(path), "status"])
+    err = capsys.readouterr().err
+    assert "[webconnector]" in err  # printed as text, not swallowed as markup

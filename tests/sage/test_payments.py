@@ -47,7 +47,8 @@ def test_partial_then_full_payment(company: Company, open_ledger: Callable[..., 
     header = company.header(invoice_header)
     assert header is not None and header["PAID_FLAG"] == 1
 
-    assert [p.reference for p in ledger.payments(since=datetime(2026, 11, 15))] == ["CHQ2"]
+    # Sage keeps no change time: a receipt dated before ``since`` may have been keyed after it, so it is listed.
+    assert sorted(p.reference for p in ledger.payments(since=datetime(2026, 11, 15))) == ["BACS1", "CHQ2"]
 
 
 def test_payment_split_across_two_invoices(company: Company, ledger: Sage50UKLedger) -> None:

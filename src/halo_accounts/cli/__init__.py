@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from halo_accounts import __version__
 from halo_accounts.errors import HaloAccountsError
@@ -59,9 +60,9 @@ for _name in COMMAND_MODULES:
 
 def report(exc: HaloAccountsError) -> None:
     """Print an error as the user should see it."""
-    err_console.print(f"[bold red]Error:[/] {exc.message}")
+    err_console.print(f"[bold red]Error:[/] {escape(exc.message)}")
     if exc.fix:
-        err_console.print(f"[bold]Fix:[/] {exc.fix}")
+        err_console.print(f"[bold]Fix:[/] {escape(exc.fix)}")
 
 
 def main(argv: list[str] | None = None) -> None:

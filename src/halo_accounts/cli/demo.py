@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
@@ -63,13 +64,16 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter("one of quickbooks, sage50uk", param_hint="--ledger")
 
 
-def start_halo(console: Console, stack: ExitStack, n_invoices: int) -> tuple[Any, Any]:
-    """Start the Halo sandbox with the demo tenant; return (sandbox, client)."""
+def start_halo(console: Console, stack: ExitStack, n_invoices: int,
+               adjust: Callable[[dict[str, Any]], None] | None = None) -> tuple[Any, Any]:
+    """Start the Halo sandbox with the demo tenant (changed by ``adjust`` first, if given); return (sandbox, client)."""
     from halo_accounts.halo import HaloClient
     from halo_accounts.sandbox.halo import HaloSandbox
     from halo_accounts.sandbox.halo.demo_seed import DEMO_APPLICATION, build
 
     seed = build(n_invoices=n_invoices)
+    if adjust is not None:
+        adjust(seed)
     halo = stack.enter_context(HaloSandbox(seed))
     console.rule("[bold]1. Halo")
     console.print(f"Halo sandbox running at {halo.url} (a UK MSP: {len(seed['clients'])} clients, "

@@ -77,7 +77,10 @@ MESSAGES: list[Message] = [
         "sage.user_in_use",
         "The Sage 50 user {username} is already logged in, so halo-accounts cannot log in as it.",
         "Give halo-accounts a Sage user of its own that people do not use (Settings > Access Rights), or ask "
-        "whoever is logged in as {username} to log out (Sage: File > Log Off), then run the sync again.",
+        "whoever is logged in as {username} to log out (Sage: File > Log Off), then run the sync again. If no one "
+        "is, an earlier halo-accounts run was stopped abruptly and Sage still lists its session: have a Sage "
+        "administrator clear that user from Sage's list of logged-in users (or restart the Sage Data Service), "
+        "then run again.",
     ),
     Message(
         "sage.exclusive_mode",
@@ -284,5 +287,20 @@ MESSAGES: list[Message] = [
         "sage.csv_identifier_too_long",
         "{what}: {field} {value!r} is longer than the {limit} characters Sage's import allows.",
         "Shorten {field} in Halo to at most {limit} characters, then export again.",
+    ),
+    # --- File > Import batches (halo-accounts export) ---
+    Message(
+        "sage.export_batch_unknown",
+        "There is no Sage export batch {batch} in this store (batches: {known}).",
+        "Use a batch number shown by `halo-accounts export list`, run with the same configuration (and so the "
+        "same store) as the export.",
+    ),
+    Message(
+        "sage.export_batch_incomplete",
+        "Sage export batch {batch} did not finish (its state is '{status}'), so its files are not complete and "
+        "must not be imported.",
+        "Do not import anything from its folder (batch-{batch}.partial). Run `halo-accounts export sage50uk --out "
+        "FOLDER` again: the invoices it held were not recorded as exported and go into a new batch; import and "
+        "confirm that one.",
     ),
 ]

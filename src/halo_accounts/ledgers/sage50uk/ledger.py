@@ -37,6 +37,10 @@ DEFAULT_UNIT_OF_SALE = "Each"  # NOTES §1.7: the official example sets UNIT_OF_
 # invoices, allows memo/extended text", NOTES §1.7) is the one that keeps description, quantity and price.
 SERVICE_LINE_CODE = sdo.SERVICE_LINE_EXTENDED
 RECEIPT_TYPES = (sdo.TransType.SR, sdo.TransType.SA)  # what counts as a customer payment when read back [I]
+# [?] An Invoicing-module document has no field meant for a third party's key (NOTES §1.9.1 header fields). Our
+# external key goes in NOTES_3 (60) so a document Sage numbered can be found again after a crash (NOTES_1 holds
+# Halo's reference).
+EXTERNAL_KEY_FIELD = "NOTES_3"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,11 @@ def fit(text: str, table: str, name: str) -> str:
 
 def _dec(value: object) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and never in exponent form (20.0 -> 20, not 2E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _as_date(value: object) -> date | None:
@@ -146,7 +155,7 @@ class Sage50UKLedger:
             cd.Read(1)
             for i in range(sdo.TAX_CODE_MAX + 1):
                 desc = str(get(cd, f"T{i}_DESCRIPTION") or "").strip()
-                rate = Decimal(str(get(cd, f"T{i}_RATE") or 0)).normalize()
+                rate = _plain(Decimal(str(get(cd, f"T{i}_RATE") or 0)))
                 rates[i] = rate
                 if desc or rate:
                     out.append(TaxCode(code=f"T{i}", name=desc, rate=rate, ledger_id=str(i)))
@@ -485,6 +494,8 @@ class Sage50UKLedger:
             header["CUST_ORDER_NUMBER"] = fit(inv.po_number, "InvoicePost.Header", "CUST_ORDER_NUMBER")
         if inv.memo:
             header["NOTES_1"] = fit(inv.memo, "InvoicePost.Header", "NOTES_1")
+        if inv.external_key and len(inv.external_key) <= sdo.INVOICE_HEADER[EXTERNAL_KEY_FIELD].length:
+            header[EXTERNAL_KEY_FIELD] = inv.external_key
         if inv.due_date:
             header["PAYMENT_DUE_DATE"] = inv.due_date
         self._preflight("InvoicePost.Header", header, what)
@@ -593,9 +604,26 @@ class Sage50UKLedger:
 
     def find_invoice(self, number: str, kind: Literal["invoice", "credit"] = "invoice",
                      external_key: str = "") -> Posted | None:
-        """Find a transaction by the number it was posted with (crash reconciliation, NOTES §1.10)."""
+        """Find a transaction by the number it was posted with (crash reconciliation, NOTES §1.10); a document Sage
+        numbered itself (product/service invoice route, no ``number``) is found by ``external_key``."""
+        if not (number or "").strip() and external_key and self.route is not InvoiceRoute.AUDIT_TRAIL:
+            number = self._number_for_key(external_key, kind)
         found = self._find(number, kind)
         return found[0] if found else None
+
+    def _number_for_key(self, external_key: str, kind: Literal["invoice", "credit"]) -> str:
+        """The INVOICE_NUMBER of the Invoicing-module document carrying ``external_key`` (a scan: used only to
+        settle writes a crash left unconfirmed), or ""."""
+        credits = (sdo.InvoiceType.PRODUCT_CREDIT, sdo.InvoiceType.SERVICE_CREDIT)
+        rec = self.session.create("InvoiceRecord")
+        for row in self._rows(rec, "looking up an invoice by its Halo key"):
+            with self.session.guard("looking up an invoice by its Halo key"):
+                if str(get(row, EXTERNAL_KEY_FIELD) or "").strip() != external_key or get(row, "DELETED_FLAG"):
+                    continue
+                if (int(get(row, "INVOICE_TYPE_CODE") or 0) in credits) != (kind == "credit"):
+                    continue
+                return str(int(get(row, "INVOICE_NUMBER")))
+        return ""
 
     def _find(self, number: str, kind: Literal["invoice", "credit"],
               account: str = "") -> tuple[Posted | None, str] | None:
@@ -636,8 +664,12 @@ class Sage50UKLedger:
     def payments(self, since: datetime | None = None) -> Iterator[Payment]:
         """Receipts (SR/SA) allocated to invoices, one `Payment` per (receipt, invoice); ``ledger_id`` is
         "<receipt header>-<invoice header>", stable across runs (usable as Halo's ``sage50_reference``).
-        Read from HeaderData -> SplitData -> UsageData (NOTES §1.10)."""
-        cutoff = since.date() if since else None
+        Read from HeaderData -> SplitData -> UsageData (NOTES §1.10).
+
+        ``since`` is not used to leave receipts out: Sage keeps no time of change on a transaction or an allocation
+        (NOTES §1.10 field lists), and a receipt's DATE is the day the customer paid, often days before it is keyed
+        in -- filtering on it would lose those receipts for good. Every allocated receipt is listed (``modified``
+        is None); the engine skips the ones it has already sent by their ``ledger_id``."""
         hd = self.session.create("HeaderData")
         sd = self.session.create("SplitData")
         with self.session.guard("reading payments"):
@@ -670,7 +702,5 @@ class Sage50UKLedger:
                         usage.MoveNext()
                     spl.MoveNext()
             for receipt, (amount, when, reference) in sorted(by_receipt.items()):
-                if cutoff and when < cutoff:
-                    continue
                 yield Payment(ledger_id=f"{receipt}-{invoice_header}", invoice_number=inv_ref, amount=amount,
                               date=when, customer_ref=account, reference=reference)
