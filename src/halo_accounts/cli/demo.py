@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
                 folder = keep
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             if ledger == "quickbooks":
-                run_quickbooks_demo(console, folder, n_invoices=invoices)
+                run_quickbooks_demo(console, folder, n_invoices=invoices, keep=keep is not None)
             elif ledger == "sage50uk":
                 from halo_accounts.cli import demo_sage
 
@@ -111,7 +111,7 @@ def check_and_read(console: Console, client: Any, ledger: str) -> None:
     )
 
 
-def run_quickbooks_demo(console: Console, folder: Path, *, n_invoices: int) -> None:
+def run_quickbooks_demo(console: Console, folder: Path, *, n_invoices: int, keep: bool = False) -> None:
     from halo_accounts.config import HaloSettings, Settings, StoreSettings
     from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
     from halo_accounts.ledgers.quickbooks.webconnector.server import create_app, running
@@ -172,7 +172,10 @@ def run_quickbooks_demo(console: Console, folder: Path, *, n_invoices: int) -> N
         posted_now = last.count("invoice", "posted") + last.count("credit", "posted")
         console.print(f"Third sync posted {posted_now} records and used {last.halo_requests} Halo requests.")
         summarise(console, halo.export(), company)
-        console.print(f"Store, journal and company file kept in {folder}.")
+        if keep:
+            console.print(f"Store, journal and company file kept in {folder}.")
+        else:
+            console.print("Run `halo-accounts demo --keep DIR` to keep the store, journal and company file.")
 
 
 def fix_and_pay(console: Console, company: Any) -> None:
