@@ -162,7 +162,8 @@ def test_query_builders() -> None:
         requests.append(build.list_query(kind, "4", **filters))
         if kind in build.ITERATOR_QUERIES:
             start = build.list_query(kind, "5", iterator="Start", **filters)
-            requests += [start, build.with_iterator(start, "{00000000-aaaa-bbbb-cccc-000000000000}")]
+            requests += [start, build.with_iterator(start, "{00000000-aaaa-bbbb-cccc-000000000000}"),
+                         build.with_iterator(start, "{00000000-aaaa-bbbb-cccc-000000000000}", "Stop")]
             requests.append(build.list_query(kind, "6", iterator="Continue", iterator_id="{x}", max_returned=5))
     kinds: tuple[Any, ...] = ("Invoice", "CreditMemo", "ReceivePayment")
     for kind in kinds:
@@ -178,7 +179,7 @@ def test_query_builders() -> None:
         requests.append(build.txn_query(kind, "6", to_modified=until))
         requests.append(build.txn_query(kind, "7", from_date=date(2026, 1, 1)))
         start = build.txn_query(kind, "8", max_returned=5, from_modified=since, iterator="Start")
-        requests += [start, build.with_iterator(start, "{it}")]
+        requests += [start, build.with_iterator(start, "{it}"), build.with_iterator(start, "{it}", "Stop")]
     assert_valid(document(requests, "13.0"), VERSIONS)
     assert_valid(document(requests, "16.0", on_error="stopOnError"), VERSIONS)
 
@@ -304,7 +305,7 @@ def sandbox(tmp_path: Path) -> Iterator[Callable[[str], Company]]:
     made: list[Company] = []
 
     def make(edition: str) -> Company:
-        made.append(Company(tmp_path / f"{edition}-{len(made)}.qbw", edition=edition))
+        made.append(Company(tmp_path / f"{edition}-{len(made)}.qbw", edition=edition, validate_schema=QBXML_XSD_13))
         return made[-1]
 
     yield make

@@ -141,6 +141,11 @@ MESSAGES: list[Message] = [
             "QuickBooks' answer could not be read: {detail}",
             "Run again; if it repeats, restart QuickBooks and the Web Connector. Records sent in this batch are "
             "looked up in QuickBooks before anything is sent again."),
+    Message("qb.query.too_dense",
+            "QuickBooks holds more than {count} {what} changed within {seconds} seconds of {when}; without "
+            "iterators (this edition of QuickBooks) halo-accounts reads them by date windows and cannot split "
+            "this one further, so it stopped rather than skip any.",
+            "Nothing was skipped or changed. " + _STATUS_FIX_SUPPORT),
     Message("qb.response.missing",
             "QuickBooks' answer did not include a reply for {record} ({request}).",
             "Nothing to do: the record is looked up in QuickBooks on the next run before it is sent again."),

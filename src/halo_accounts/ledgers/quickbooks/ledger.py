@@ -2,7 +2,8 @@
 
 Decisions that live here (see the module constants): the invoice's external key is kept in the
 transaction's ``Other`` field; US tax codes are sales tax items (one per invoice); lists are read with
-iterators where the edition allows them; modified-since reads overlap by `MODIFIED_OVERLAP`.
+iterators where the edition allows them, else by modified-date windows (`qbxml.windows`); modified-since reads
+overlap by `MODIFIED_OVERLAP`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -40,7 +42,7 @@ from halo_accounts.ledgers.quickbooks.qbxml.status import (
     PARTIAL,
     error_for,
 )
-from halo_accounts.ledgers.quickbooks.qbxml.text import FIELDS, clean, shorten_name
+from halo_accounts.ledgers.quickbooks.qbxml.text import clean, fit
 from halo_accounts.ledgers.quickbooks.qbxml.version import (
     ITERATORS,
     choose_version,
@@ -48,6 +50,7 @@ from halo_accounts.ledgers.quickbooks.qbxml.version import (
     edition_from,
     format_version,
 )
+from halo_accounts.ledgers.quickbooks.qbxml.windows import DateWindows
 from halo_accounts.ledgers.quickbooks.transport import HostInfo, QbxmlTransport
 
 MODIFIED_OVERLAP = timedelta(hours=1, minutes=1)
@@ -65,14 +68,27 @@ ASSIGNS_NUMBERS = True
 _NOT_FOUND_CODES = (NO_MATCH, PARTIAL, NOT_FOUND)
 _log = logging.getLogger(__name__)
 
+MakeQuery = Callable[[str, int | None, datetime | None, datetime | None], etree._Element]
+"""Builds one page's query: ``make(iterator, max_returned, modified_from, modified_to)``."""
+
+
+def _stamp(ret: etree._Element) -> datetime | None:
+    """A record's TimeModified (QuickBooks' clock), if it came back and parses."""
+    try:
+        return datetime.fromisoformat(parse.text(ret, "TimeModified"))
+    except ValueError:
+        return None
+
 
 class QuickBooksLedger:
     """The `halo_accounts.ledgers.port.Ledger` for QuickBooks Desktop (US, UK, CA, AU)."""
 
-    def __init__(self, transport: QbxmlTransport, *, edition: str | None = None, max_returned: int = 100) -> None:
+    def __init__(self, transport: QbxmlTransport, *, edition: str | None = None, max_returned: int = 100,
+                 now: Callable[[], datetime] | None = None) -> None:
         self._transport = transport
         self._configured_edition = edition.upper() if edition else None
-        self._max_returned = max_returned  # NOTES §3.5 MaxReturned per iterator page
+        self._max_returned = max_returned  # NOTES §3.5 MaxReturned per iterator page / date window
+        self._now = now or (lambda: datetime.now(UTC))
         self._ids = itertools.count(1)
         self._version: tuple[int, int] | None = None
         self._edition: str | None = None
@@ -160,28 +176,76 @@ class QuickBooksLedger:
             assigns_numbers=ASSIGNS_NUMBERS)
         return self._version
 
-    def _pages(self, kind: str, make: Callable[..., etree._Element], record: str) -> Iterator[list[etree._Element]]:
-        """The ``*Ret`` elements of a query, a page at a time: with an iterator where the edition allows it
-        (NOTES §3.5), else in one unpaged request. ``make(iterator=..., max_returned=...)`` builds it."""
+    def _pages(self, kind: str, make: MakeQuery, record: str, since: datetime | None = None
+               ) -> Iterator[list[etree._Element]]:
+        """The ``*Ret`` elements of a query for records modified since ``since`` (None: all), a page at a time:
+        with an iterator where the edition allows it (NOTES §3.5), else by modified-date windows (NOTES §3.4
+        plan, `qbxml.windows`); only a query that takes neither is read in one request."""
         self._ensure_host()
-        use_iterator = ITERATORS.get(self.edition, False) and kind in build.ITERATOR_QUERIES
-        if not use_iterator:
-            rs = self._one(make(iterator="", max_returned=None))
+        if kind not in build.ITERATOR_QUERIES:
+            rs = self._one(make("", None, since, None))
             if rs.status.code != NO_MATCH:
                 self._check(rs, record)
             yield rs.rets()
             return
-        rq = make(iterator="Start", max_returned=self._max_returned)
-        while True:
-            rs = self._one(rq)
-            if rs.status.code == NO_MATCH:
-                return
-            self._check(rs, record)
-            yield rs.rets()
-            if rs.remaining <= 0 or not rs.iterator_id:
-                return
-            rq = build.with_iterator(rq, rs.iterator_id)
-            rq.set("requestID", self._rid())
+        if ITERATORS.get(self.edition, False):
+            yield from self._iterated(make, record, since)
+        else:
+            yield from self._windowed(make, record, since)
+
+    def _iterated(self, make: MakeQuery, record: str, since: datetime | None) -> Iterator[list[etree._Element]]:
+        """Iterator Start/Continue pages; an iteration left early (the caller stopped reading) is ended with
+        ``iterator="Stop"`` so QuickBooks can drop it (NOTES §3.5)."""
+        rq = make("Start", self._max_returned, since, None)
+        open_id = ""
+        try:
+            while True:
+                rs = self._one(rq)
+                if rs.status.code == NO_MATCH:
+                    return
+                self._check(rs, record)
+                open_id = rs.iterator_id if rs.remaining > 0 else ""
+                yield rs.rets()
+                if not open_id:
+                    return
+                rq = build.with_iterator(rq, open_id)
+                rq.set("requestID", self._rid())
+        except GeneratorExit:
+            if open_id:
+                self._stop_iterator(rq, open_id, record)
+            raise
+
+    def _stop_iterator(self, rq: etree._Element, iterator_id: str, record: str) -> None:
+        stop = build.with_iterator(rq, iterator_id, "Stop")
+        stop.set("requestID", self._rid())
+        try:
+            rs = self._one(stop)
+        except LedgerError as exc:  # the iterator dies with the session anyway (NOTES §3.5)
+            _log.info("Could not stop the QuickBooks iterator of %s: %s", record, exc)
+            return
+        if rs.status.is_error:
+            _log.info("QuickBooks refused to stop the iterator of %s: %s", record, rs.status.message.strip())
+
+    def _windowed(self, make: MakeQuery, record: str, since: datetime | None) -> Iterator[list[etree._Element]]:
+        """Consecutive modified-date windows, each guarded by MaxReturned; a full window is re-read smaller,
+        so nothing is skipped (`qbxml.windows`). Records on a shared window edge are handed on once."""
+        plan = DateWindows(since, self._max_returned, self._now(), what=record)
+        while (window := plan.window) is not None:
+            rs = self._one(make("", window.max_returned, window.start, window.end))
+            if rs.status.code != NO_MATCH:
+                self._check(rs, record)
+            rets = rs.rets()
+            if len(rets) > window.max_returned:  # [?] NOTES §3.4: MaxReturned outside the US is unverified
+                _log.warning("QuickBooks returned %d %s for MaxReturned %d", len(rets), record, window.max_returned)
+            stamps = [s for s in (_stamp(r) for r in rets) if s is not None]
+            if not plan.feed(len(rets), stamps):
+                _log.debug("%s: window %s..%s came back full (%d); reading it again smaller", record,
+                           window.start, window.end, len(rets))
+                continue
+            keys = (parse.text(r, "TxnID") or parse.text(r, "ListID") for r in rets)
+            page = [r for r, new in zip(rets, plan.fresh(keys), strict=True) if new]
+            if page:
+                yield page
 
     def _find(self, rq: etree._Element, record: str) -> list[etree._Element]:
         rs = self._one(rq)
@@ -224,21 +288,23 @@ class QuickBooksLedger:
     def customers(self, modified_since: datetime | None = None) -> Iterator[Customer]:
         since = modified_since - MODIFIED_OVERLAP if modified_since else None
 
-        def make(iterator: str, max_returned: int | None) -> etree._Element:
+        def make(iterator: str, max_returned: int | None, start: datetime | None, end: datetime | None
+                 ) -> etree._Element:
             return build.list_query("Customer", self._rid(), max_returned=max_returned, active_status="All",
-                                    from_modified=since, iterator=iterator)
+                                    from_modified=start, to_modified=end, iterator=iterator)
 
-        for page in self._pages("Customer", make, "customers"):
+        for page in self._pages("Customer", make, "customers", since):
             yield from (parse.customer_from(r) for r in page if r.tag == "CustomerRet")
 
     def products(self, modified_since: datetime | None = None) -> Iterator[Product]:
         since = modified_since - MODIFIED_OVERLAP if modified_since else None
 
-        def make(iterator: str, max_returned: int | None) -> etree._Element:
+        def make(iterator: str, max_returned: int | None, start: datetime | None, end: datetime | None
+                 ) -> etree._Element:
             return build.list_query("Item", self._rid(), max_returned=max_returned, active_status="All",
-                                    from_modified=since, iterator=iterator)
+                                    from_modified=start, to_modified=end, iterator=iterator)
 
-        for page in self._pages("Item", make, "items"):
+        for page in self._pages("Item", make, "items", since):
             for r in page:
                 product = parse.product_from(r)
                 if product is not None:
@@ -250,10 +316,8 @@ class QuickBooksLedger:
         if ref:
             rq = build.list_query("Customer", self._rid(), list_ids=[ref])
         elif name:
-            full = clean(name)
-            limit = FIELDS["Customer.Name"].limit_for(self.edition)
-            names = [full] if len(full) <= limit else [shorten_name(full, limit)]
-            rq = build.list_query("Customer", self._rid(), full_names=names)
+            # the name exactly as customer_add writes it (text.fit: shortened / digest-named alike)
+            rq = build.list_query("Customer", self._rid(), full_names=[fit("Customer.Name", name, self.edition).value])
         else:
             return None
         found = [parse.customer_from(r) for r in self._find(rq, f"customer {ref or name!r}")]
@@ -263,10 +327,7 @@ class QuickBooksLedger:
         if ref:
             rq = build.list_query("Item", self._rid(), list_ids=[ref])
         elif code:
-            full = clean(code)
-            limit = FIELDS["Item.Name"].limit_for(self.edition)
-            rq = build.list_query("Item", self._rid(), full_names=[full if len(full) <= limit
-                                                                   else shorten_name(full, limit)])
+            rq = build.list_query("Item", self._rid(), full_names=[fit("Item.Name", code, self.edition).value])
         else:
             return None
         for r in self._find(rq, f"item {ref or code!r}"):
@@ -279,7 +340,9 @@ class QuickBooksLedger:
                      external_key: str = "") -> Posted | None:
         """By RefNumber; among several with that number, the one whose ``Other`` holds our key. One with
         the number and an empty ``Other`` is taken as the same invoice (entered by hand); one whose
-        ``Other`` holds a different key is not ours. Without a number: by key among recent ones."""
+        ``Other`` holds a different key is not ours. Without a number: by key among those modified within
+        `FIND_BY_KEY_WINDOW` (iterator or date windows); the read stops at the match (an open iterator is
+        stopped, NOTES §3.5)."""
         qkind: Literal["Invoice", "CreditMemo"] = "CreditMemo" if kind == "credit" else "Invoice"
         want = other_value(external_key) if external_key else ""
         if number:
@@ -294,16 +357,18 @@ class QuickBooksLedger:
             return parse.posted_from(blank[0]) if len(blank) == 1 else None
         if not want:
             return None
-        since = datetime.now(UTC) - FIND_BY_KEY_WINDOW
+        since = self._now() - FIND_BY_KEY_WINDOW
 
-        def make(iterator: str, max_returned: int | None) -> etree._Element:
-            return build.txn_query(qkind, self._rid(), max_returned=max_returned, from_modified=since,
-                                   iterator=iterator)
+        def make(iterator: str, max_returned: int | None, start: datetime | None, end: datetime | None
+                 ) -> etree._Element:
+            return build.txn_query(qkind, self._rid(), max_returned=max_returned, from_modified=start,
+                                   to_modified=end, iterator=iterator)
 
-        for page in self._pages(qkind, make, f"{kind} {external_key!r}"):
-            for r in page:
-                if parse.text(r, "Other") == want:
-                    return parse.posted_from(r)
+        with closing(self._pages(qkind, make, f"{kind} {external_key!r}", since)) as pages:
+            for page in pages:
+                for r in page:
+                    if parse.text(r, "Other") == want:
+                        return parse.posted_from(r)
         return None
 
     # ------------------------------------------------------------ writes
@@ -448,11 +513,12 @@ class QuickBooksLedger:
         invoice; invoice numbers QuickBooks leaves out are looked up in one InvoiceQuery per page."""
         start = since - MODIFIED_OVERLAP if since else None
 
-        def make(iterator: str, max_returned: int | None) -> etree._Element:
-            return build.txn_query("ReceivePayment", self._rid(), max_returned=max_returned, from_modified=start,
-                                   include_line_items=True, iterator=iterator)
+        def make(iterator: str, max_returned: int | None, frm: datetime | None, to: datetime | None
+                 ) -> etree._Element:
+            return build.txn_query("ReceivePayment", self._rid(), max_returned=max_returned, from_modified=frm,
+                                   to_modified=to, include_line_items=True, iterator=iterator)
 
-        for page in self._pages("ReceivePayment", make, "payments"):
+        for page in self._pages("ReceivePayment", make, "payments", start):
             batch: list[Payment] = []
             for r in page:
                 payments, _ = parse.payments_from(r)

@@ -419,9 +419,12 @@ def txn_query(kind: Literal["Invoice", "CreditMemo", "ReceivePayment"], request_
     return rq
 
 
-def with_iterator(rq: etree._Element, iterator_id: str) -> etree._Element:
-    """A copy of an iterator ``Start`` request turned into its ``Continue`` (same body, NOTES §3.5)."""
+def with_iterator(rq: etree._Element, iterator_id: str,
+                  mode: Literal["Continue", "Stop"] = "Continue") -> etree._Element:
+    """A copy of an iterator ``Start`` request turned into its ``Continue`` (same body, NOTES §3.5), or into
+    ``Stop``, which tells QuickBooks to drop an iterator we leave before its end (the XSD's iterator
+    enumeration is Start|Continue|Stop on every query that has the attribute)."""
     copy = etree.fromstring(etree.tostring(rq))
-    copy.set("iterator", "Continue")
+    copy.set("iterator", mode)
     copy.set("iteratorID", iterator_id)
     return copy

@@ -85,6 +85,10 @@ SHORTEN_MARK = "~"
 DIGEST_CHARS = 4
 """Base32 characters of SHA-256 appended to a shortened name (32**4 ≈ 1M: collisions between two
 shortened names sharing a prefix are negligible; a remaining clash surfaces as status 3100)."""
+LOST_DIGEST_CHARS = 8
+"""Base32 characters of the digest in the name of a record whose name lost characters to Latin-1 (NOTES §3.2:
+they would become "?"). Such names share little readable prefix ("????"), so the digest carries the
+uniqueness: 32**8 ≈ 10**12."""
 
 # Characters outside Latin-1 become "?" inside QuickBooks (qbxml/NOTES.md §3.2); map the common ones to
 # a Latin-1 look-alike first so that nothing is silently turned into "?".
@@ -103,14 +107,10 @@ class TextTooLong(RecordRejected):
     """A value is longer than QuickBooks allows and the field's policy is to hold the record."""
 
 
-def to_latin1(value: str) -> str:
-    """``value`` with every character representable in ISO-8859-1 (NOTES §3.2).
-
-    Known look-alikes are substituted (curly quotes, dashes, €); accented letters outside Latin-1 lose
-    their accent (NFKD); anything still outside Latin-1 becomes "?" — what QuickBooks would store anyway.
-    Control characters are dropped (they are not allowed in XML 1.0).
-    """
+def _fold(value: str) -> tuple[str, bool]:
+    """`to_latin1` and whether any character had no Latin-1 look-alike (became "?")."""
     out: list[str] = []
+    lost = False
     for ch in _CONTROL.sub("", value):
         if ord(ch) < 256:
             out.append(ch)
@@ -119,8 +119,27 @@ def to_latin1(value: str) -> str:
             out.append(_TRANSLITERATE[ch])
             continue
         base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(base if base and all(ord(c) < 256 for c in base) else "?")
-    return "".join(out)
+        if base and all(ord(c) < 256 for c in base):
+            out.append(base)
+        else:
+            out.append("?")
+            lost = True
+    return "".join(out), lost
+
+
+def to_latin1(value: str) -> str:
+    """``value`` with every character representable in ISO-8859-1 (NOTES §3.2).
+
+    Known look-alikes are substituted (curly quotes, dashes, €); accented letters outside Latin-1 lose
+    their accent (NFKD); anything still outside Latin-1 becomes "?" — what QuickBooks would store anyway.
+    Control characters are dropped (they are not allowed in XML 1.0).
+    """
+    return _fold(value)[0]
+
+
+def loses_characters(value: str) -> bool:
+    """True when `to_latin1` has to turn some character of ``value`` into "?" (information lost)."""
+    return _fold(value)[1]
 
 
 def clean(value: str, *, multiline: bool = False) -> str:
@@ -159,20 +178,28 @@ def digest(value: str, chars: int = DIGEST_CHARS) -> str:
     return base64.b32encode(raw).decode("ascii")[:chars]
 
 
-def shorten_name(value: str, limit: int) -> str:
+def shorten_name(value: str, limit: int, *, original: str | None = None) -> str:
     """A deterministic, collision-aware name of at most ``limit`` characters.
 
-    Unchanged when it fits. Otherwise the longest prefix that fits before ``~XXXX`` (a digest of the
-    whole value), cut at a word boundary when one is near: the same long name always gives the same
-    short one, and two long names with the same beginning give different short ones.
+    Unchanged when it fits (and no ``original`` is given). Otherwise the longest prefix that fits before
+    ``~XXXX`` (a digest of the whole value), cut at a word boundary when one is near: the same long name
+    always gives the same short one, and two long names with the same beginning give different short ones.
+
+    ``original``: the text before Latin-1 folding, for a name that lost characters (`loses_characters`):
+    the digest (`LOST_DIGEST_CHARS` long) is then of the original, so two names that fold to the same "??"
+    get different, stable names, whatever their length.
     """
-    if len(value) <= limit:
+    if original is None and len(value) <= limit:
         return value
-    tail = SHORTEN_MARK + digest(value)
+    if original is None:
+        tail = SHORTEN_MARK + digest(value)
+    else:
+        key = " ".join(unicodedata.normalize("NFC", _CONTROL.sub("", original)).split())
+        tail = SHORTEN_MARK + digest(key, LOST_DIGEST_CHARS)
     room = limit - len(tail)
     prefix = value[:room]
     cut = prefix.rfind(" ")
-    if cut >= room * 2 // 3:
+    if len(value) > room and cut >= room * 2 // 3:
         prefix = prefix[:cut]
     return prefix.rstrip(" -,.&:") + tail
 
@@ -201,6 +228,10 @@ def fit(field: str, value: str, edition: str, *, record: str = "", multiline: bo
     rule = FIELDS[field]
     text = clean(value, multiline=multiline)
     limit = rule.limit_for(edition)
+    if field.endswith(".Name") and rule.policy == "shorten" and text and loses_characters(value):
+        # NOTES §3.2: QuickBooks would keep "?" for each lost character, so two such names would clash
+        # (3100): name it prefix~digest-of-the-original; the folded full text goes to Notes/CompanyName/Desc.
+        return Fitted(shorten_name(text, limit, original=value), text, True)
     if len(text) <= limit:
         return Fitted(text, text, False)
     if rule.policy == "hold":

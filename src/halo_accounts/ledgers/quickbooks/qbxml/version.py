@@ -23,7 +23,7 @@ DEFAULT_VERSION: tuple[int, int] = (13, 0)
 VERSION_PREFIX: dict[str, str] = {"US": "", "UK": "", "CA": "", "AU": ""}
 
 # [?] NOTES §3.4/§8.1: whether iterators work outside the US. consolibyte disables them for CA/UK/AU;
-# we do the same (those lists are then read in one unpaged query).
+# we do the same: those editions read lists and histories in modified-date windows instead (qbxml/windows.py).
 ITERATORS: dict[str, bool] = {"US": True, "UK": False, "CA": False, "AU": False}
 
 # HostRet/Country (len 2, NOTES/OSR HostRet) and the Web Connector's qbXMLCountry -> our edition.
