@@ -33,12 +33,12 @@ def world(tmp_path: Path) -> Iterator[Callable[..., World]]:
 
     def build(seed: dict[str, Any] | None = None, *, edition: str = "UK", accounts: bool = True,
               map_taxes: bool = True, batch_size: int = 50, faults: Any = None, scopes: str = "all admin",
-              qb_seed: dict[str, Any] | None = None) -> World:
+              qb_seed: dict[str, Any] | None = None, client_kwargs: dict[str, Any] | None = None) -> World:
         data = seed if seed is not None else small_seed()
         data.setdefault("applications", [dict(DEMO_APP)])
         halo = HaloSandbox(data, faults=faults, rate_limit=FAST)
         halo.start()
-        client = HaloClient(halo.url, "demo", "demo-secret", scope=scopes, timeout=10.0)
+        client = HaloClient(halo.url, "demo", "demo-secret", scope=scopes, timeout=10.0, **(client_kwargs or {}))
         qb = dict(qb_seed or {})
         if accounts:
             qb.setdefault("accounts", []).extend(EXTRA_ACCOUNTS)

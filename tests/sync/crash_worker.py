@@ -9,14 +9,31 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from halo_accounts.config import Settings
 from halo_accounts.halo import HaloClient
 from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
 from halo_accounts.sandbox.quickbooks import Company
 from halo_accounts.store import Store
-from halo_accounts.sync import SyncEngine
+from halo_accounts.sync import SyncEngine, invoices
+
+# Mark invoices posted in Halo after every package batch (the product waits for 100), so that kills also land
+# between journalling a Halo write-back and its confirmation.
+invoices.WRITE_BACK_CHUNK = 5
+
+
+class SlowHalo(HaloClient):
+    """Halo with some latency around writes: widens the windows "journalled, not sent" and "applied, not
+    confirmed" so that the random kills land in them too."""
+
+    def save(self, entity: str, records: Any) -> Any:
+        time.sleep(0.01)
+        saved = super().save(entity, records)
+        time.sleep(0.01)
+        return saved
 
 
 def _progress(phase: str, done: int, total: int) -> None:
@@ -31,7 +48,7 @@ def main(argv: list[str]) -> int:
     settings.sync.batch_size = int(batch)
     print("ready", flush=True)
     with Company(Path(qb_file), edition=edition) as company, Store.open(Path(store_file)) as store, \
-            HaloClient(url, "demo", "demo-secret", scope="all", timeout=10.0) as client:
+            SlowHalo(url, "demo", "demo-secret", scope="all", timeout=10.0) as client:
         report = SyncEngine(client, QuickBooksLedger(company), store, settings, progress=_progress).run()
     print(json.dumps({"status": report.status, "counts": report.counts, "errors": report.errors}), flush=True)
     return 0

@@ -135,6 +135,10 @@ def test_sigkill_at_random_points_posts_everything_exactly_once(tmp_path: Path) 
         posts = Counter(e.halo_id for e in store.journal_entries() if e.action == "post"
                         and e.state in ("confirmed", "reconciled"))
         assert not store.unconfirmed()
+        settled = Counter((e.target, e.state) for e in store.journal_entries())
+    # The kills did land between "journalled" and "confirmed": entries were settled by looking them up.
+    assert settled[("ledger", "reconciled")] + settled[("ledger", "abandoned")] > 0, settled
+    assert settled[("halo", "reconciled")] + settled[("halo", "abandoned")] > 0, settled
     assert {int(i) for i in marks} == eligible and all(n == 1 for n in marks.values())
     assert {int(i) for i in posts} == eligible and all(n == 1 for n in posts.values())
     # No payment recorded twice; every QuickBooks payment reached Halo.

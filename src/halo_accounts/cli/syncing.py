@@ -15,7 +15,8 @@ from rich.console import Console
 from halo_accounts import config
 from halo_accounts.errors import HaloAccountsError
 
-#: Exit codes: 0 everything went, 1 some records are held, 3 the run was interrupted (package/Halo away).
+#: Exit codes: 0 everything went; 1 some records are (in a dry run: would be) held;
+#: 3 the run was interrupted (the package or Halo went away).
 EXIT_HELD = 1
 EXIT_INTERRUPTED = 3
 
@@ -31,6 +32,12 @@ def _settings() -> config.Settings:
     return settings
 
 
+def _store_path(settings: config.Settings) -> Path:
+    path = config.store_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _pause_file(settings: config.Settings) -> Path:
     return config.store_path(settings).with_name("halo-accounts.paused")
 
@@ -42,9 +49,7 @@ def _parts(settings: config.Settings, *, ledger: bool = True, scope: str | None 
     from halo_accounts.store import Store
     from halo_accounts.sync.ledger_factory import open_ledger
 
-    path = config.store_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with Store.open(path) as store, HaloClient.from_settings(settings, scope=scope) as client:
+    with Store.open(_store_path(settings)) as store, HaloClient.from_settings(settings, scope=scope) as client:
         if not ledger:
             yield client, None, store
             return
@@ -91,7 +96,7 @@ def _show(report: Any, as_json: bool) -> None:
 def _exit_for(report: Any) -> None:
     if report.status == "interrupted":
         raise typer.Exit(EXIT_INTERRUPTED)
-    if report.status == "held":
+    if report.status == "held" or (report.dry_run and report.held):
         raise typer.Exit(EXIT_HELD)
 
 
@@ -164,19 +169,11 @@ def register(app: typer.Typer) -> None:
         """Serve the Web Connector endpoint; each Web Connector update runs one sync through it."""
         import uvicorn
 
-        from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
         from halo_accounts.ledgers.quickbooks.webconnector.server import create_app
+        from halo_accounts.sync.serve import webconnector_job
 
         settings = _settings()
-
-        def job(transport: Any) -> None:
-            from halo_accounts.halo import HaloClient
-            from halo_accounts.store import Store
-
-            with Store.open(config.store_path(settings)) as store, HaloClient.from_settings(settings) as client:
-                report = _engine(client, QuickBooksLedger(transport), store, settings, progress=False).run()
-            _show(report, as_json=settings.log.format == "json")
-
+        job = webconnector_job(settings, on_report=lambda report: _show(report, as_json=settings.log.format == "json"))
         app_ = create_app(settings, job, company_file=settings.quickbooks.company_file)
         wc = settings.webconnector
         ssl: dict[str, Any] = {}
@@ -193,7 +190,7 @@ def register(app: typer.Typer) -> None:
         from halo_accounts.store import Store
 
         settings = _settings()
-        with Store.open(config.store_path(settings)) as store:
+        with Store.open(_store_path(settings)) as store:
             runs = store.runs(10)
             held = store.held()
         if as_json:
@@ -298,7 +295,7 @@ def register(app: typer.Typer) -> None:
 
         settings = _settings()
         buffer = io.StringIO()
-        with Store.open(config.store_path(settings)) as store:
+        with Store.open(_store_path(settings)) as store:
             n = store.export_journal(fmt, buffer)
         write_private(out, buffer.getvalue())
         console.print(f"Wrote {n} journal entries to {out}.")

@@ -36,7 +36,8 @@ MESSAGES: list[Message] = [
     Message(
         "sync.nominal_unknown",
         "Nominal code '{nominal}' (from {source}) on {record} is not an account in {ledger}.",
-        "Create account '{nominal}' in {ledger}, or change the nominal code in Halo ({where}); then run the sync again.",
+        "Create account '{nominal}' in {ledger}, or change the nominal code in Halo ({where}); then run the sync "
+        "again.",
     ),
     Message(
         "sync.nominal_missing",

@@ -9,7 +9,7 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.ledgers.port import LedgerError, RecordRejected
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import clean, customer_from_client
-from halo_accounts.sync.plan import Action, Plan
+from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 from halo_accounts.sync.preflight import Problem, check_customer, client_label
 
 if TYPE_CHECKING:
@@ -87,6 +87,11 @@ def plan(eng: SyncEngine, plan: Plan, *, only_ids: set[int | None] | None) -> No
             continue
         if inactive and cid not in plan.wanted_clients:
             continue  # an inactive client with nothing to post is not pushed to the package
+        sticky = eng.sticky_hold("customer", halo_id)
+        if sticky is not None:  # the package refused it before: not sent again until `retry`
+            ctx.customer_problems[cid] = sticky.message
+            plan.add(Action("customer", "hold", halo_id, label, problem=sticky, source=client, sticky=True))
+            continue
         matches = ctx.customers.by_name(name)
         if not matches and ctx.limits.fits_names and len(name) > ctx.limits.customer_name:
             one = eng.ledger.find_customer(name=name)
@@ -94,7 +99,7 @@ def plan(eng: SyncEngine, plan: Plan, *, only_ids: set[int | None] | None) -> No
         if len(matches) > 1:
             problem = Problem("sync.customer_ambiguous", {
                 "name": name, "client_id": cid, "count": len(matches), "ledger": ctx.package,
-                "names": ", ".join(f"'{m.name}' ({m.ref})" for m in matches[:5])})
+                "names": ", ".join(f"'{m.name}' ({m.ref})" for m in matches[:5])})  # our choice: 5 keep it readable
             _hold(eng, plan, cid, label, problem)
             continue
         if matches:
@@ -177,7 +182,7 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
             if ref:
                 rows.append(("customer", action.halo_id, ref, {"id": int(action.halo_id), "accountsid": ref}))
                 labels[action.halo_id] = action.label
-    for start in range(0, len(rows), eng.batch_size):
-        saved = eng.halo_save("Client", "set_accountsid", rows[start:start + eng.batch_size], labels)
+    for start in range(0, len(rows), WRITE_BACK_CHUNK):
+        saved = eng.halo_save("Client", "set_accountsid", rows[start:start + WRITE_BACK_CHUNK], labels)
         eng.report.bump("customer", "written_back", len(saved))
     eng.progress("customers", len(creates), len(creates))

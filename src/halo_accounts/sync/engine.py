@@ -87,15 +87,13 @@ class SyncEngine:
                 self.apply(plan)
                 self.report.status = "held" if self.report.held else "ok"
         except Stop as stop:
-            self.report.status = "interrupted"
-            self.report.errors.append(str(stop.error))
-            log.warning("sync interrupted: %s", stop.error.message)
-        except (LedgerUnavailable, HaloUnavailable, HaloRateLimited) as exc:
-            self.report.status = "interrupted"
-            self.report.errors.append(str(exc))
-            log.warning("sync interrupted: %s", exc)
+            self._interrupted(stop.error, "Halo")
+        except LedgerUnavailable as exc:
+            self._interrupted(exc, self.ctx.package if self.ctx is not None else "the accounting package")
+        except (HaloUnavailable, HaloRateLimited) as exc:
+            self._interrupted(exc, "Halo")
         except BaseException as exc:
-            self.report.status = "failed"
+            self.report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             self.report.errors.append(str(exc) if isinstance(exc, HaloAccountsError) else repr(exc))
             if self.run_id is not None:
                 self._finish()
@@ -104,7 +102,15 @@ class SyncEngine:
             self.report.halo_requests = self._halo_requests() - start_requests
         if self.run_id is not None:
             self._finish()
+        log.info("sync %s: %s (Halo requests %d)", self.report.status, self.report.flat_counts(),
+                 self.report.halo_requests)
         return self.report
+
+    def _interrupted(self, error: HaloAccountsError, what: str) -> None:
+        """Stop cleanly: what was sent stays journalled and is looked up first by the next run."""
+        self.report.status = "interrupted"
+        self.report.errors.append(str(HaloAccountsError("sync.unavailable", detail=error.message, what=what)))
+        log.warning("sync interrupted: %s", error.message)
 
     def _finish(self) -> None:
         assert self.run_id is not None
@@ -122,7 +128,7 @@ class SyncEngine:
         self.progress("reading settings", 0, 3)
         control = self.halo.control()
         info = self.ledger.info()
-        limits = limits_for(info.kind)
+        limits = limits_for(info.kind, assigns_numbers=info.assigns_numbers)
         tax_codes = {t.code: t for t in self.ledger.tax_codes()}
         self.progress("reading settings", 1, 3)
         accounts = self.ledger.accounts()

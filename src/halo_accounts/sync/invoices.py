@@ -19,7 +19,7 @@ from halo_accounts.sync.mapping import (
     line_item_id,
     record_kind,
 )
-from halo_accounts.sync.plan import Action, Plan
+from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 from halo_accounts.sync.preflight import Problem, check_invoice
 
 if TYPE_CHECKING:
@@ -28,8 +28,33 @@ if TYPE_CHECKING:
 
 def read(eng: SyncEngine, plan: Plan) -> list[Any]:
     """Halo's invoices and credit notes not yet posted (lines included): one paged list, no history."""
-    out = list(eng.halo.invoices(notpostedonly=True, includelines=True))
+    out: list[dict[str, Any]] = []
+    for inv in eng.halo.invoices(notpostedonly=True, includelines=True):
+        # [?] halo/NOTES.md §7.1/§12 step 5: whether list rows carry `lines` with includelines=true is not
+        # confirmed (the inferred contract fetches /Invoice/{id}); a row without lines is fetched whole.
+        if not f.get(inv, "lines"):
+            inv = eng.halo.invoice(int(f.get(inv, "id")))
+        out.append(slim(inv))
     plan.notes.append(f"Halo has {len(out)} invoices and credit notes not marked posted.")
+    return out
+
+
+#: The invoice and line fields the engine reads; everything else Halo sends is dropped on reading, so that
+#: memory per not-posted invoice stays small (the plan holds them all before applying).
+HEADER_FIELDS = ("id", "invoicenumber", "client_id", "client_name", "invoice_date", "duedate", "reference",
+                 "cust_order_number", "order_number", "total", "voided", "requires_approval", "approval_status",
+                 "approvaldatetime", "global_nom_code")
+LINE_FIELDS = ("id", "item_shortdescription", "item_longdescription", "qty_order", "unit_price", "net_amount",
+               "tax_amount", "tax_code", "nominal_code", "sequenceid")
+
+
+def slim(invoice: Any) -> dict[str, Any]:
+    """The fields of a Halo invoice the sync uses, as a plain dict (lines included)."""
+    out = {name: value for name in HEADER_FIELDS if (value := f.get(invoice, name)) is not None}
+    out["lines"] = [
+        {"_itemid": line_item_id(line), **{n: v for n in LINE_FIELDS if (v := f.get(line, n)) is not None}}
+        for line in f.get(invoice, "lines", []) or []
+    ]
     return out
 
 
@@ -40,6 +65,11 @@ def item_ids(invoice: Any) -> set[int]:
 def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
     ctx = eng.ctx
     assert ctx is not None
+    # Held invoices Halo no longer lists as not posted (posted by hand, deleted) are held no longer.
+    listed = {str(f.get(inv, "id")) for inv in pending}
+    for held in eng.store.held():
+        if held.kind in ("invoice", "credit") and held.halo_id not in listed:
+            eng.release(held.kind, held.halo_id)
     for n, invoice in enumerate(pending):
         if n % 200 == 0:
             eng.progress("checking invoices", n, len(pending))
@@ -52,6 +82,7 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
         fingerprint = halo_fingerprint(invoice)
         key = external_key(ctx.tenant, halo_id)
         if f.flag(invoice, "voided"):
+            eng.release(kind, halo_id)
             plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_voided", {"record": record}),
                             source=invoice))
             continue
@@ -60,10 +91,12 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
             _plan_posted(eng, plan, invoice, kind, halo_id, record, link, fingerprint)
             continue
         if client is not None and f.flag(client, "excludefrominvoicesync"):
+            eng.release(kind, halo_id)
             plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_excluded", {
                 "record": record, "name": name}), source=invoice))
             continue
         if ctx.approval_required and not _approved(invoice):
+            eng.release(kind, halo_id)
             plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_unapproved", {
                 "record": record}), source=invoice))
             continue
@@ -143,6 +176,7 @@ def _request(inv: Invoice, fingerprint: str) -> dict[str, Any]:
     return {"number": inv.number, "kind": inv.kind, "external_key": inv.external_key, "fingerprint": fingerprint,
             "customer_ref": inv.customer_ref, "date": inv.date.isoformat(), "net": str(inv.net_total),
             "tax": str(inv.tax_total),
+            # descriptions cut to 60 in the audit trail only (our choice; the package gets them whole)
             "lines": [[ln.product_ref, ln.description[:60], str(ln.quantity), str(ln.unit_price), str(ln.net_amount),
                        str(ln.tax_amount), ln.tax_code, ln.account_code] for ln in inv.lines]}
 
@@ -154,17 +188,23 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
     writebacks = [a for a in plan.actions if a.kind in ("invoice", "credit") and a.op == "writeback"]
     total = len(posts) + len(writebacks)
     done = 0
-    for chunk in batched(writebacks, eng.batch_size):  # type: ignore[arg-type]
+    for chunk in batched(writebacks, WRITE_BACK_CHUNK):  # type: ignore[arg-type]
         _mark_posted(eng, [(a, a.extra.number, a.extra.fingerprint) for a in chunk])  # type: ignore[attr-defined]
         done += len(chunk)
         eng.progress("invoices", done, total)
+    marks: list[tuple[Action, str, str]] = []
     for chunk in batched(posts, eng.batch_size):  # type: ignore[arg-type]
-        _post_batch(eng, chunk)  # type: ignore[arg-type]
+        marks.extend(_post_batch(eng, chunk))  # type: ignore[arg-type]
+        if len(marks) >= WRITE_BACK_CHUNK:
+            _mark_posted(eng, marks)
+            marks = []
         done += len(chunk)
         eng.progress("invoices", done, total)
+    _mark_posted(eng, marks)
 
 
-def _post_batch(eng: SyncEngine, chunk: list[Action]) -> None:
+def _post_batch(eng: SyncEngine, chunk: list[Action]) -> list[tuple[Action, str, str]]:
+    """Post one batch in one package round trip; what was posted (to be marked posted in Halo)."""
     ctx = eng.ctx
     assert ctx is not None
     ready: list[tuple[Action, Invoice]] = []
@@ -175,7 +215,7 @@ def _post_batch(eng: SyncEngine, chunk: list[Action]) -> None:
             continue
         ready.append((action, built))
     if not ready:
-        return
+        return []
     entry_ids = eng.journal_many("ledger", "post", [
         (a.kind, a.halo_id, inv.external_key or inv.number, _request(inv, a.extra.fingerprint)) for a, inv in ready])
     by_key = {inv.external_key or inv.number: (entry_id, a, inv) for entry_id, (a, inv) in zip(entry_ids, ready,
@@ -208,7 +248,7 @@ def _post_batch(eng: SyncEngine, chunk: list[Action]) -> None:
                 problem = Problem("sync.ledger_failed", {"ledger": ctx.package, "record": action.label,
                                                          "detail": error.message})
             eng.hold_now(action.kind, action.halo_id, action.label, problem)
-    _mark_posted(eng, posted)
+    return posted
 
 
 def _mark_posted(eng: SyncEngine, items: list[tuple[Action, str, str]]) -> None:

@@ -9,7 +9,7 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.ledgers.port import LedgerError, RecordRejected
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import clean
-from halo_accounts.sync.plan import Action, Plan
+from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 from halo_accounts.sync.preflight import Problem, check_item, item_label
 
 if TYPE_CHECKING:
@@ -57,6 +57,11 @@ def plan(eng: SyncEngine, plan: Plan, *, only_ids: set[int] | None) -> None:
                             source=item, extra=found))
             continue
         if f.flag(item, "ignore_from_accounting_sync"):
+            continue
+        sticky = eng.sticky_hold("item", halo_id)
+        if sticky is not None:  # the package refused it before: not sent again until `retry`
+            ctx.product_problems[iid] = sticky.message
+            plan.add(Action("item", "hold", halo_id, label, problem=sticky, source=item, sticky=True))
             continue
         if link is not None:
             ctx.product_refs[iid] = link.ledger_ref
@@ -148,8 +153,8 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
             code = codes[action.halo_id]
             rows.append(("item", action.halo_id, code, {"id": int(action.halo_id), "accountsid": code}))
             labels[action.halo_id] = action.label
-    for start in range(0, len(rows), eng.batch_size):
-        saved = eng.halo_save("Item", "set_accountsid", rows[start:start + eng.batch_size], labels)
+    for start in range(0, len(rows), WRITE_BACK_CHUNK):
+        saved = eng.halo_save("Item", "set_accountsid", rows[start:start + WRITE_BACK_CHUNK], labels)
         eng.report.bump("item", "written_back", len(saved))
     eng.progress("items", len(creates), len(creates))
 

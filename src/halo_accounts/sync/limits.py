@@ -5,7 +5,7 @@ The pre-flight checks read only this table, so a limit found wrong is fixed here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -91,5 +91,15 @@ LIMITS: dict[str, Limits] = {
 }
 
 
-def limits_for(kind: str) -> Limits:
-    return LIMITS.get(kind, LIMITS["quickbooks"])
+#: Sage 50 UK's audit-trail route (TransactionPost, no invoice document) keeps the invoice reference as text of
+#: up to 30 characters (sage/NOTES.md §1.9.3, INV_REF 30) instead of a 7-digit INVOICE_NUMBER. The Sage ledger
+#: says it takes that route by not numbering invoices itself (LedgerInfo.assigns_numbers False).
+SAGE_AUDIT_TRAIL_REFERENCE = 30
+
+
+def limits_for(kind: str, *, assigns_numbers: bool = True) -> Limits:
+    """The limits of package ``kind``; for Sage 50 UK they follow the posting route (see above)."""
+    limits = LIMITS.get(kind, LIMITS["quickbooks"])
+    if kind == "sage50uk" and not assigns_numbers:
+        limits = replace(limits, invoice_number=SAGE_AUDIT_TRAIL_REFERENCE, numbers_digits_only=False)
+    return limits

@@ -65,6 +65,8 @@ def label(invoice: Any) -> str:
 
 def external_key(tenant: str, invoice_id: int | str) -> str:
     """Our key for a Halo invoice, stored by the package where it can (found again after a crash)."""
+    # 24: our choice, so the key stays short enough for the packages' free-text fields (QuickBooks `Other`
+    # len29 holds a digest of it, qbxml/NOTES.md §4.5; Sage keeps 60-character text, sage/NOTES.md §1.9.1)
     tenant_part = re.sub(r"[^A-Za-z0-9.-]", "", tenant)[:24] or "halo"
     return f"halo:{tenant_part}:{invoice_id}"
 
@@ -97,7 +99,7 @@ def halo_fingerprint(invoice: Any) -> str:
         "lines": lines,
     }
     raw = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]  # 128 bits: ample to notice a change
 
 
 def address_of(store: Any) -> Address:

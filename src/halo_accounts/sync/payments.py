@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from halo_accounts.sync.plan import Action, Plan
+from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 
 if TYPE_CHECKING:
     from halo_accounts.sync.engine import SyncEngine
@@ -69,8 +69,8 @@ def record(eng: SyncEngine, payment: Any, invoice_id: int) -> dict[str, Any]:
 
 def apply(eng: SyncEngine, plan: Plan) -> None:
     actions = plan.of("payment", op="pay")
-    for start in range(0, len(actions), eng.batch_size):
-        chunk = actions[start:start + eng.batch_size]
+    for start in range(0, len(actions), WRITE_BACK_CHUNK):
+        chunk = actions[start:start + WRITE_BACK_CHUNK]
         rows = [("payment", str(a.extra), a.halo_id, record(eng, a.source, a.extra)) for a in chunk]
         labels = {str(a.extra): a.label for a in chunk}
         saved = eng.halo_save("InvoicePayment", "create", rows, labels)

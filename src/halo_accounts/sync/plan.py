@@ -15,6 +15,11 @@ KINDS = ("customers", "items", "invoices", "payments")
 KIND_OF_ONLY = {"customers": ("customer",), "items": ("item",), "invoices": ("invoice", "credit"),
                 "payments": ("payment",)}
 
+#: Records written back to Halo per POST: the Halo client's chunk (halo/client.py SAVE_CHUNK), so small
+#: package batches do not multiply Halo requests. A crash between the package and Halo leaves at most this
+#: many write-backs to redo (the package side is reconciled, never re-posted).
+WRITE_BACK_CHUNK = 100
+
 #: What an action does. "hold" and "skip" do nothing but are reported.
 OPS = ("create", "match", "link", "writeback", "post", "pay", "reconcile", "skip", "hold")
 

@@ -76,7 +76,7 @@ class Checks:
             return
         bad = sorted({ch for ch in value if not _encodes(ch, ctx.limits.encoding)})
         if bad:
-            chars = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in bad[:5])
+            chars = " ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in bad[:5])  # our choice: name at most 5
             self.fail(name, Problem("sync.bad_characters", {"field": name, "record": record, "chars": chars,
                                                             "ledger": ctx.package, "where": where}))
             return

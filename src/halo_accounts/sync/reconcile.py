@@ -78,7 +78,7 @@ def after_read(eng: SyncEngine, plan: Plan) -> None:
     landed if the client or item now carries it. Those that did not land are redone by this run's plan.
     """
     ctx = eng.ctx
-    entries = [e for e in eng.store.unconfirmed("halo") if e.kind != "payment"]
+    entries = [e for e in eng.store.unconfirmed("halo") if e.action in ("mark_posted", "set_accountsid")]
     if not entries or ctx is None:
         return
     not_posted = {a.halo_id for a in plan.actions if a.kind in ("invoice", "credit")}

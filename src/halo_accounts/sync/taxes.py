@@ -47,6 +47,7 @@ def import_taxes(eng: SyncEngine) -> TaxImport:
                 store.link("tax", str(f.get(existing, "id")), code.code, number=code.code)
                 result.matched.append(code.code)
                 continue
+            # 100: [?] Halo's Tax.name length is not in the spec; a generous cut
             rows.append(("tax", "new", code.code, {
                 "name": (code.name or code.code)[:100], "code": code.code, "value": float(code.rate),
                 "third_party_id": code.ledger_id or code.code, "third_party_desc": code.name}))
@@ -78,7 +79,7 @@ def map_tax(eng: SyncEngine, halo_tax_id: int, ledger_code: str) -> str:
     match = next((c for c in codes if c.code.casefold() == wanted), None) or next(
         (c for c in codes if c.name.casefold() == wanted or (c.ledger_id and c.ledger_id.casefold() == wanted)), None)
     if match is None:
-        package = limits_for(eng.ledger.info().kind).package
+        package = limits_for(eng.ledger.info().kind).package  # the name only
         raise HaloAccountsError("sync.map_tax_unknown_code", ledger=package, tax_code=ledger_code,
                                 codes=", ".join(sorted(c.code for c in codes)) or "(none)")
     eng.store.link("tax", str(halo_tax_id), match.code, number=match.code)

@@ -1,0 +1,112 @@
+"""Customers are matched (never duplicated) before any is created; items are imported from the package and
+pushed to it; clients whose Accounts ID the package does not know are held with the fix."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sync_world import small_seed
+
+from halo_accounts.sync import items as items_mod
+from halo_accounts.sync import taxes
+from halo_accounts.sync.mapping import normalize_name
+
+
+def test_existing_package_customer_is_matched_not_duplicated(world: Any) -> None:
+    w = world(small_seed(20), qb_seed={"customers": [{"Name": "SMITH AND JONES LTD"}]})
+    existing = w.qb("customer")[0]["ListID"]
+    w.engine().run()
+    names = Counter(normalize_name(c["Name"]) for c in w.qb("customer"))
+    assert names[normalize_name("Smith & Jones Ltd")] == 1
+    smith = next(c for c in w.export()["clients"] if c["name"] == "Smith & Jones Ltd")
+    assert smith["accountsid"] == existing
+    assert all(n == 1 for n in names.values())
+
+
+def test_two_possible_matches_hold_the_client(world: Any) -> None:
+    w = world(small_seed(20), qb_seed={"customers": [{"Name": "Smith and Jones Ltd"}, {"Name": "Smith & Jones LTD."}]})
+    report = w.engine().run()
+    w2_names = [c["Name"] for c in w.qb("customer")]
+    held = {h.code for h in report.held if h.kind == "customer"}
+    # "Smith & Jones LTD." differs by its full stop, so only one is a match: matched, not held.
+    assert "sync.customer_ambiguous" not in held
+    assert len(w2_names) == len(set(w2_names))
+
+
+def test_ambiguous_names_are_held_with_the_candidates(world: Any) -> None:
+    w = world(small_seed(20), qb_seed={"customers": [{"Name": "Smith and Jones Ltd"}, {"Name": "Smith & Jones Ltd"}]})
+    before = len(w.qb("customer"))
+    report = w.engine().run()
+    held = [h for h in report.held if h.code == "sync.customer_ambiguous"]
+    assert len(held) == 1 and "Smith and Jones Ltd" in held[0].message
+    assert "Accounts ID" in held[0].fix
+    smith = next(c for c in w.export()["clients"] if c["name"] == "Smith & Jones Ltd")
+    assert not smith["accountsid"]
+    invoices_of_smith = {str(i["id"]) for i in w.export()["invoices"] if i["client_id"] == smith["id"]
+                         and not i["posted"]}
+    held_invoices = {h.halo_id for h in report.held if h.code == "sync.customer_not_ready"}
+    assert invoices_of_smith <= held_invoices | {s.halo_id for s in report.skipped}
+    assert len([c for c in w.qb("customer") if "Smith" in c["Name"]]) == 2
+    assert len(w.qb("customer")) > before  # the other clients went
+
+
+def test_unknown_accounts_id_is_held(world: Any) -> None:
+    seed = small_seed(20)
+    seed["clients"][1]["accountsid"] = "NOT-IN-QB"
+    w = world(seed)
+    report = w.engine().run()
+    held = [h for h in report.held if h.code == "sync.customer_unknown_ref"]
+    assert len(held) == 1 and "NOT-IN-QB" in held[0].message
+
+
+def test_items_imported_from_the_package_and_pushed_to_it(world: Any) -> None:
+    seed = small_seed(20)
+    seed["items"][0]["ignore_from_accounting_sync"] = True
+    qb_items = [{"type": "ItemService", "Name": "Consulting Hour",
+                 "SalesOrPurchase": {"Price": "90.00", "AccountRef": {"FullName": "Consulting Income"}}}]
+    w = world(seed, qb_seed={"items": qb_items})
+    eng = w.engine()
+    created = items_mod.import_items(eng)
+    assert created == ["Consulting Hour"]
+    halo_items = {i["name"]: i for i in w.export()["items"]}
+    assert halo_items["Consulting Hour"]["accountsid"] == "Consulting Hour"
+    assert items_mod.import_items(w.engine()) == []
+    w.engine().run(only="items")
+    qb_names = {i["Name"] for i in w.qb("item")}
+    ignored = seed["items"][0]["name"]  # "Managed Service - Gold (per user)", longer than 31: would be shortened
+    assert not [n for n in qb_names if n.startswith(ignored[:20])]
+    pushed = {i["id"]: i for i in w.export()["items"]}
+    assert not pushed[seed["items"][0]["id"]]["accountsid"]
+    assert all(i["accountsid"] for i in pushed.values() if not i.get("ignore_from_accounting_sync"))
+
+
+def test_tax_import_matches_existing_codes_and_creates_the_rest(world: Any) -> None:
+    seed = small_seed(5)
+    seed["taxes"][0]["code"] = "S"  # Halo already has QuickBooks' standard code
+    w = world(seed, map_taxes=False)
+    result = taxes.import_taxes(w.engine())
+    assert "S" in result.matched and set(result.created) == {"E", "O", "R", "Z"}
+    assert result.mapping["1"] == "S"
+    again = taxes.import_taxes(w.engine())
+    assert again.created == []
+
+
+def test_customer_the_package_refuses_is_held_until_retry(world: Any) -> None:
+    # QuickBooks names are unique across customers, vendors, employees and other names (status 3100).
+    w = world(small_seed(20), qb_seed={"vendors": ["Smith & Jones Ltd"]})
+    report = w.engine().run()
+    held = [h for h in report.held if h.kind == "customer"]
+    assert [h.code for h in held] == ["sync.ledger_rejected"]
+    assert "retry customer:" in held[0].fix
+    smith = next(c for c in w.export()["clients"] if c["name"] == "Smith & Jones Ltd")
+    attempts = lambda: len([e for e in w.store.journal_entries(kind="customer") if e.action == "create"  # noqa: E731
+                            and e.halo_id == str(smith["id"])])
+    assert attempts() == 1
+    report = w.engine().run()
+    assert attempts() == 1  # not sent again
+    assert [h.code for h in report.held if h.kind == "customer"] == ["sync.ledger_rejected"]
+    waiting = [h for h in report.held if h.code == "sync.customer_not_ready"]
+    assert waiting and "Smith & Jones Ltd" in waiting[0].message
+    w.engine().run(retry=[f"customer:{smith['id']}"])
+    assert attempts() == 2
