@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from halo_accounts import config
 from halo_accounts.errors import HaloAccountsError
@@ -56,6 +57,22 @@ def _parts(settings: config.Settings, *, ledger: bool = True, scope: str | None 
         control = client.control() if settings.ledger.kind != "quickbooks" else None
         with open_ledger(settings, control) as opened:
             yield client, opened, store
+
+
+def _ledger_reachable(settings: config.Settings) -> bool:
+    """Whether this command can reach the package now: not with the Web Connector (only inside an update)."""
+    return not (settings.ledger.kind == "quickbooks" and settings.quickbooks.transport == "webconnector")
+
+
+def _queue(command: str, settings: config.Settings) -> None:
+    """Leave ``command`` for the next Web Connector update (the only time QuickBooks can be reached)."""
+    from halo_accounts.store import Store
+    from halo_accounts.sync import queued
+
+    with Store.open(_store_path(settings)) as store:
+        queued.queue(store, command)
+    console.print(f"QuickBooks is reached through the Web Connector: `{command}` will run at the start of the next "
+                  "Web Connector update (halo-accounts serve). `halo-accounts status` shows how it went.")
 
 
 def _engine(client: Any, ledger: Any, store: Any, settings: config.Settings, *, progress: bool) -> Any:
@@ -190,12 +207,16 @@ def register(app: typer.Typer) -> None:
         from halo_accounts.store import Store
 
         settings = _settings()
+        from halo_accounts.sync import queued
+
         with Store.open(_store_path(settings)) as store:
             runs = store.runs(10)
             held = store.held()
+            waiting = queued.states(store)
+            retrying = queued.pending_retry(store)
         if as_json:
-            typer.echo(json.dumps({"runs": [r.__dict__ for r in runs], "held": [h.__dict__ for h in held]},
-                                  indent=2, default=str))
+            typer.echo(json.dumps({"runs": [r.__dict__ for r in runs], "held": [h.__dict__ for h in held],
+                                   "queued": waiting, "retry_queued": retrying}, indent=2, default=str))
             return
         from rich.table import Table
 
@@ -206,11 +227,16 @@ def register(app: typer.Typer) -> None:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(r.counts.items()) if v)
             table.add_row(str(r.id), r.command, r.started[:19], r.status, counts)
         console.print(table)
+        for command, state in waiting.items():
+            console.print(f"Waiting for the Web Connector: {command}: {escape(state)}")
+        if retrying:
+            console.print(f"To retry at the next Web Connector update: {', '.join(retrying)}")
         if not held:
             console.print("Nothing is held.")
         for h in held:
-            console.print(f"[bold yellow]Held[/] {h.kind}:{h.halo_id} ({h.detail}) — {h.message}")
-            console.print(f"      [bold]Fix:[/] {h.fix}  [dim](tried {h.attempts}x since {h.first_seen[:16]})[/]")
+            console.print(f"[bold yellow]Held[/] {h.kind}:{h.halo_id} ({escape(h.detail)}) — {escape(h.message)}")
+            tried = f"[dim](tried {h.attempts}x since {h.first_seen[:16]})[/]"
+            console.print(f"      [bold]Fix:[/] {escape(h.fix)}  {tried}")
 
     @app.command()
     def retry(
@@ -220,6 +246,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Release held records and run the sync for them again."""
         settings = _settings()
+        if not _ledger_reachable(settings):
+            from halo_accounts.store import Store
+            from halo_accounts.sync import queued
+
+            with Store.open(_store_path(settings)) as store:
+                keys = held_keys(store, key, all_)
+                queued.queue_retry(store, keys)
+            console.print(f"{len(keys)} held record(s) will be tried again at the next Web Connector update.")
+            return
         with _parts(settings) as (client, ledger, store):
             keys = held_keys(store, key, all_)
             for k in keys:
@@ -244,6 +279,9 @@ def register(app: typer.Typer) -> None:
             granted = probe.try_scope("all admin")
         if granted is None or "admin" not in granted.split():
             raise HaloAccountsError("sync.tax_import_needs_admin")
+        if not _ledger_reachable(settings):
+            _queue("import tax", settings)
+            return
         with _parts(settings, scope="all admin") as (client, ledger, store):
             result = taxes.import_taxes(_engine(client, ledger, store, settings, progress=False))
             rows = taxes.current_map(_engine(client, ledger, store, settings, progress=False))
@@ -257,6 +295,9 @@ def register(app: typer.Typer) -> None:
         from halo_accounts.sync import items
 
         settings = _settings()
+        if not _ledger_reachable(settings):
+            _queue("import items", settings)
+            return
         with _parts(settings) as (client, ledger, store):
             created = items.import_items(_engine(client, ledger, store, settings, progress=False))
         console.print(f"Created {len(created)} Halo items.")
@@ -273,9 +314,38 @@ def register(app: typer.Typer) -> None:
         from halo_accounts.sync import taxes
 
         settings = _settings()
-        with _parts(settings) as (client, ledger, store):
+        reachable = _ledger_reachable(settings)
+        with _parts(settings, ledger=reachable) as (client, ledger, store), store.run_lock():
             code = taxes.map_tax(_engine(client, ledger, store, settings, progress=False), halo_id, ledger_code)
-        console.print(f"Halo tax {halo_id} -> {code}. Held invoices using it go with the next sync.")
+        checked = "" if reachable else " It is checked against QuickBooks at the next Web Connector update."
+        console.print(f"Halo tax {halo_id} -> {code}. Held invoices using it go with the next sync.{checked}")
+
+    def _map_record(kind: str, halo_id: int, ref: str) -> None:
+        from halo_accounts.sync.manual_links import map_record
+
+        settings = _settings()
+        reachable = _ledger_reachable(settings)
+        with _parts(settings, ledger=reachable) as (client, ledger, store), store.run_lock():
+            value, checked = map_record(client, store, ledger, kind, halo_id, ref)  # type: ignore[arg-type]
+        how = "checked in the package" if checked else "to be checked at the next Web Connector update"
+        console.print(f"Halo {'client' if kind == 'customer' else 'item'} {halo_id}: Accounts ID set to "
+                      f"{value!r} ({how}). The next sync links it.")
+
+    @map_app.command("customer")
+    def map_customer(
+        halo_id: Annotated[int, typer.Argument(help="Halo client id.")],
+        ledger_ref: Annotated[str, typer.Argument(help="The package's customer: its name or id.")],
+    ) -> None:
+        """Link Halo client HALO_ID to an existing customer in the package (sets Halo's Accounts ID)."""
+        _map_record("customer", halo_id, ledger_ref)
+
+    @map_app.command("item")
+    def map_item(
+        halo_id: Annotated[int, typer.Argument(help="Halo item id.")],
+        ledger_ref: Annotated[str, typer.Argument(help="The package's item: its name/code or id.")],
+    ) -> None:
+        """Link Halo item HALO_ID to an existing item in the package (sets Halo's Accounts ID)."""
+        _map_record("item", halo_id, ledger_ref)
 
     audit_app = typer.Typer(help="The audit trail of every write.", no_args_is_help=True)
     app.add_typer(audit_app, name="audit")

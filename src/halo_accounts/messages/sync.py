@@ -264,4 +264,20 @@ MESSAGES: list[Message] = [
         "Wait for it to finish (a sync, `run`, or the Web Connector service `serve`) and try again. Two runs "
         "at once could post the same invoice twice, so this one did nothing.",
     ),
+    Message(
+        "sync.map_empty_ref",
+        "No {kind} reference was given.",
+        "Give the package's name or id of the {kind}, e.g. halo-accounts map customer 12 \"Smith & Jones Ltd\".",
+    ),
+    Message(
+        "sync.map_unknown_halo",
+        "Halo has no {what} with id {halo_id}.",
+        "Check the id in Halo (it is in the address bar when the {what} is open) and run the command again.",
+    ),
+    Message(
+        "sync.map_unknown_ledger",
+        "The accounts package ({package}) has no {what} called or numbered '{ref}'.",
+        "Check the exact name (or id) of the {what} in the package, including spaces and punctuation, and run "
+        "the command again; to have the sync create it instead, leave the Accounts ID in Halo empty.",
+    ),
 ]

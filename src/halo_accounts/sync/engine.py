@@ -67,7 +67,18 @@ class SyncEngine:
 
     def run(self, only: Iterable[str] | str | None = None, *, dry_run: bool = False,
             retry: Iterable[str] = (), command: str = "sync") -> RunReport:
-        """One whole run. Returns its report; a package or Halo outage ends it as "interrupted"."""
+        """One whole run. Returns its report; a package or Halo outage ends it as "interrupted".
+
+        A run that writes holds the store's run lock throughout: a second one at the same time is refused
+        (`store.run_locked`) rather than risk posting the same invoice twice. A dry run writes nothing.
+        """
+        if dry_run:
+            return self._run(only, dry_run=True, retry=retry, command=command)
+        with self.store.run_lock():
+            return self._run(only, dry_run=False, retry=retry, command=command)
+
+    def _run(self, only: Iterable[str] | str | None, *, dry_run: bool, retry: Iterable[str],
+             command: str) -> RunReport:
         kinds = parse_only(list(only) if only is not None and not isinstance(only, str) else only)
         self.dry_run = dry_run
         self.retry_keys = set(retry)

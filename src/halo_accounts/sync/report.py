@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from halo_accounts.sync.plan import Plan
@@ -81,7 +82,7 @@ def render(report: RunReport, console: Console, *, show_checks: bool = False) ->
     """A human summary: the plan (dry run) or counts, then held and skipped records with their fixes."""
     if report.plan is not None and report.dry_run:
         for note in report.plan.notes:
-            console.print(f"[dim]{note}[/]")
+            console.print(f"[dim]{escape(note)}[/]")
         table = Table(title="Plan (dry run: nothing was written)", show_lines=show_checks)
         for col in ("Action", "Record", "Checks"):
             table.add_column(col)
@@ -100,11 +101,11 @@ def render(report: RunReport, console: Console, *, show_checks: bool = False) ->
             table.add_row(kind, *(str(per.get(name, 0) or "") for name in COUNTS))
         console.print(table)
     for entry in report.held:
-        console.print(f"[bold yellow]Held[/] {entry.label}: {entry.message}")
+        console.print(f"[bold yellow]Held[/] {escape(entry.label)}: {escape(entry.message)}")
         if entry.fix:
-            console.print(f"      [bold]Fix:[/] {entry.fix}")
+            console.print(f"      [bold]Fix:[/] {escape(entry.fix)}")
     for entry in report.skipped:
-        console.print(f"[cyan]Skipped[/] {entry.label}: {entry.message}")
+        console.print(f"[cyan]Skipped[/] {escape(entry.label)}: {escape(entry.message)}")
     for error in report.errors:
-        console.print(f"[bold red]Stopped:[/] {error}")
+        console.print(f"[bold red]Stopped:[/] {escape(error)}")
     console.print(f"Status: [bold]{report.status}[/]")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from halo_accounts import config
+from halo_accounts.sync import queued
 
 log = logging.getLogger("halo_accounts.sync.serve")
 
@@ -31,8 +32,15 @@ def webconnector_job(settings: Any, *, halo_factory: Callable[[Any], Any] | None
             path = config.store_path(settings)
             path.parent.mkdir(parents=True, exist_ok=True)
             opener = halo_factory or HaloClient.from_settings
-            with Store.open(path) as store, opener(settings) as client:
-                report = SyncEngine(client, QuickBooksLedger(transport), store, settings).run(command="serve")
+            ledger = QuickBooksLedger(transport)
+            with Store.open(path) as store:
+                with store.run_lock():
+                    queued.run_pending(store, ledger, settings, opener)
+                retry = queued.pending_retry(store)
+                with opener(settings) as client:
+                    report = SyncEngine(client, ledger, store, settings).run(command="serve", retry=retry)
+                if report.status != "interrupted":
+                    queued.clear_retry(store, retry)
             log.info("Web Connector sync: %s %s", report.status, report.flat_counts())
             if on_report is not None:
                 on_report(report)

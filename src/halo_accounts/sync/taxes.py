@@ -74,6 +74,10 @@ def map_tax(eng: SyncEngine, halo_tax_id: int, ledger_code: str) -> str:
     if halo_tax_id not in taxes:
         raise HaloAccountsError("sync.map_tax_unknown_halo", tax_id=halo_tax_id,
                                 ids=", ".join(f"{i} ({f.text(t, 'name')})" for i, t in sorted(taxes.items())))
+    if eng.ledger is None:  # Web Connector: the package is checked at the next update (unknown codes are held)
+        code = ledger_code.strip()
+        eng.store.link("tax", str(halo_tax_id), code, number=code)
+        return code
     codes = eng.ledger.tax_codes()
     wanted = ledger_code.strip().casefold()
     match = next((c for c in codes if c.code.casefold() == wanted), None) or next(
