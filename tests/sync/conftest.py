@@ -38,7 +38,7 @@ def world(tmp_path: Path) -> Iterator[Callable[..., World]]:
         data.setdefault("applications", [dict(DEMO_APP)])
         halo = HaloSandbox(data, faults=faults, rate_limit=FAST)
         halo.start()
-        client = HaloClient(halo.url, "demo", "demo-secret", scope=scopes, timeout=10.0, **(client_kwargs or {}))
+        client = HaloClient(halo.url, "demo", "demo-secret", scope=scopes, **{"timeout": 10.0, **(client_kwargs or {})})
         qb = dict(qb_seed or {})
         if accounts:
             qb.setdefault("accounts", []).extend(EXTRA_ACCOUNTS)

@@ -95,3 +95,24 @@ def test_faults_end_in_the_same_state_as_a_clean_run(world: Any) -> None:
     assert settled[("halo", "reconciled")] + settled[("halo", "abandoned")] > 0, settled
     assert settled[("ledger", "reconciled")] > 0, settled
     assert all(n == 1 for n in Counter(t[1] for t in state(w)["qb_txns"]).values())
+
+
+def test_halo_timeouts_end_in_the_same_state_as_a_clean_run(world: Any) -> None:
+    """Some Halo answers come after the client's timeout, writes included (Halo saved, the client never heard)."""
+    seed = small_seed(40, control={"usehaloinvoiceidforaccounts": False})
+    clean = world(seed)
+    assert clean.engine().run().status in ("ok", "held")
+    expected = state(clean)
+
+    faults = Faults(slow_rate=0.12, slow_seconds=0.6, seed=5)
+    w = world(small_seed(40, control={"usehaloinvoiceidforaccounts": False}), faults=faults, batch_size=9,
+              client_kwargs={"timeout": 0.3, "sleep": lambda seconds: None, "rng": random.Random(5)})
+    statuses = run_until_done(w)
+    assert statuses[-1] in ("ok", "held"), statuses
+    assert "interrupted" in statuses, "a write that timed out should have interrupted a run"
+    w.halo.set_faults(Faults())
+    last = w.engine().run()
+    assert last.count("invoice", "posted") == 0 and last.count("customer", "created") == 0
+    assert state(w) == expected
+    timed_out = [e for e in w.store.journal_entries() if e.target == "halo" and e.state in ("reconciled", "abandoned")]
+    assert timed_out, "at least one Halo write should have been settled after its answer was lost"

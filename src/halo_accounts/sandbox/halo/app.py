@@ -147,6 +147,8 @@ class HaloApp:
             await _rate_limited(state, wait)(scope, receive, send)
             return
         response = await self._handle(path, request)
+        if fault is Fault.SLOW:
+            await asyncio.sleep(faults.slow_seconds)
         await response(scope, receive, send)
 
     def _sandbox(self, path: str, request: Request) -> Response:

@@ -13,7 +13,9 @@ class Faults:
     """What goes wrong, and how often. Rates are shares of requests (0.0-1.0); ``seed`` makes the draws repeatable.
 
     ``drop_after_write``: a dropped POST is saved first, then the connection is cut (the "sent but not
-    confirmed" case); otherwise a dropped request changes nothing.
+    confirmed" case); otherwise a dropped request changes nothing. ``slow_rate``: a share of requests is
+    processed (a POST is saved) and answered only after ``slow_seconds`` — past a client's timeout, that is
+    a timeout after the work was done.
     """
 
     latency: float = 0.0
@@ -23,6 +25,8 @@ class Faults:
     seed: int = 1
     error_status: int = 500
     drop_after_write: bool = False
+    slow_rate: float = 0.0
+    slow_seconds: float = 0.0
 
 
 class Fault(Enum):
@@ -30,6 +34,7 @@ class Fault(Enum):
     STORM_429 = "429"
     ERROR = "5xx"
     DROP = "drop"
+    SLOW = "slow"
 
 
 class FaultPlan:
@@ -51,11 +56,13 @@ class FaultPlan:
                 self._storm_left -= 1
                 return Fault.STORM_429
             f = self.faults
-            if f.drop_rate <= 0 and f.error_rate <= 0:
+            if f.drop_rate <= 0 and f.error_rate <= 0 and f.slow_rate <= 0:
                 return Fault.NONE
             roll = self._rng.random()
             if roll < f.drop_rate:
                 return Fault.DROP
             if roll < f.drop_rate + f.error_rate:
                 return Fault.ERROR
+            if roll < f.drop_rate + f.error_rate + f.slow_rate:
+                return Fault.SLOW
             return Fault.NONE
