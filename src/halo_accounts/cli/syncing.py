@@ -228,7 +228,8 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(r.id), r.command, r.started[:19], r.status, counts)
         console.print(table)
         for command, state in waiting.items():
-            console.print(f"Waiting for the Web Connector: {command}: {escape(state)}")
+            when = "Waiting for the next Web Connector update" if state == queued.PENDING else "Web Connector update"
+            console.print(f"{when}: {command}: {escape(state)}")
         if retrying:
             console.print(f"To retry at the next Web Connector update: {', '.join(retrying)}")
         if not held:

@@ -280,4 +280,11 @@ MESSAGES: list[Message] = [
         "Check the exact name (or id) of the {what} in the package, including spaces and punctuation, and run "
         "the command again; to have the sync create it instead, leave the Accounts ID in Halo empty.",
     ),
+    Message(
+        "sync.skip_exported",
+        "{record} was not sent: it is in Sage import batch {batch} (halo-accounts export sage50uk), which has not "
+        "been confirmed as imported yet, so sending it as well could post it twice.",
+        "Import batch {batch}'s files into Sage 50 (File > Import), then run `halo-accounts export confirm {batch}`; "
+        "the invoice is then marked posted in Halo and no sync sends it again.",
+    ),
 ]

@@ -62,9 +62,15 @@ def item_ids(invoice: Any) -> set[int]:
     return {iid for line in f.get(invoice, "lines", []) or [] if (iid := line_item_id(line)) is not None}
 
 
+#: The store link kind the Sage CSV export (`cli/sage_export.py` LINK_EXPORT) gives each invoice it wrote; ``number``
+#: is the batch. Such an invoice waits for `halo-accounts export confirm N`, which links it as "invoice"/"credit".
+EXPORT_LINK = "export"
+
+
 def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
     ctx = eng.ctx
     assert ctx is not None
+    exported = {link.halo_id: link for link in eng.store.links(EXPORT_LINK)}
     # Held invoices Halo no longer lists as not posted (posted by hand, deleted) are held no longer.
     listed = {str(f.get(inv, "id")) for inv in pending}
     for held in eng.store.held():
@@ -89,6 +95,11 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
         link = eng.store.get_link(kind, halo_id)
         if link is not None:
             _plan_posted(eng, plan, invoice, kind, halo_id, record, link, fingerprint)
+            continue
+        if halo_id in exported:  # in a Sage import file not yet confirmed: posting it too would post it twice
+            eng.release(kind, halo_id)
+            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_exported", {
+                "record": record, "batch": exported[halo_id].number}), source=invoice))
             continue
         if client is not None and f.flag(client, "excludefrominvoicesync"):
             eng.release(kind, halo_id)

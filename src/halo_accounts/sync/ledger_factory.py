@@ -16,6 +16,9 @@ from halo_accounts.ledgers.port import Ledger
 
 #: A replacement opener (tests, demos): ``OVERRIDE(settings, control) -> Ledger``. Product code never sets it.
 OVERRIDE: Callable[[Any, Any], Ledger] | None = None
+#: A stand-in for the Sage Data Objects COM engine (tests, demos): ``SDO_ENGINE_FACTORY(version) -> engine``.
+#: When set, Sage 50 UK opens through the real connector without Windows. Product code never sets it.
+SDO_ENGINE_FACTORY: Callable[[int], Any] | None = None
 
 KINDS = ("quickbooks", "sage50uk", "sage50ca")
 
@@ -36,15 +39,25 @@ def open_ledger(settings: Any, control: Any = None) -> Iterator[Ledger]:
             yield ledger
         return
     if kind == "sage50uk":
-        _windows_only("Sage 50 UK (Sage Data Objects)", "Sage 50", "the Sage 50 CSV import files")
+        if SDO_ENGINE_FACTORY is None:
+            _windows_only("Sage 50 UK (Sage Data Objects)", "Sage 50", "the Sage 50 CSV import files")
         from halo_accounts.ledgers.sage50uk.ledger import Sage50UKLedger
         from halo_accounts.ledgers.sage50uk.sdo.transport import connection_settings
 
-        with Sage50UKLedger.open(connection_settings(settings, control)) as sage:
+        with Sage50UKLedger.open(connection_settings(settings, control), engine_factory=SDO_ENGINE_FACTORY,
+                                 **sage50uk_options(control)) as sage:
             yield sage
         return
     raise HaloAccountsError("sync.ledger_kind_unsupported", package=kind, choices=", ".join(KINDS[:2]),
                             path=settings.source or "the configuration file")
+
+
+def sage50uk_options(control: Any) -> dict[str, Any]:
+    """How Halo says Sage 50 UK invoices are posted: Control ``sage50ukinvoicetype`` -> the connector's route
+    (the table is `ledgers/sage50uk/routes.py` HALO_INVOICE_TYPES; an unknown value is refused there, plainly)."""
+    from halo_accounts.sync import fields as f
+
+    return {"invoice_route": f.get(control, "sage50ukinvoicetype")}
 
 
 @contextmanager

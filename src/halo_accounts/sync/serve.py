@@ -17,7 +17,7 @@ from halo_accounts.sync import queued
 log = logging.getLogger("halo_accounts.sync.serve")
 
 
-def webconnector_job(settings: Any, *, halo_factory: Callable[[Any], Any] | None = None,
+def webconnector_job(settings: Any, *, halo_factory: Callable[..., Any] | None = None,
                      on_report: Callable[[Any], None] | None = None) -> Callable[[Any], None]:
     """A ``job(transport)`` for `create_app`: opens Halo and the store, runs the engine over the transport."""
     lock = threading.Lock()  # one sync at a time, even if two updates overlap

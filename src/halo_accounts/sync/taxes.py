@@ -40,7 +40,11 @@ def import_taxes(eng: SyncEngine) -> TaxImport:
                 if entry.kind == "tax":
                     store.journal_reconciled(entry.id, found=entry.key.casefold() in by_code)
         rows: list[tuple[str, str, str, dict[str, Any]]] = []
+        linked = {link.ledger_ref.casefold() for link in store.links("tax")}
         for code in codes:
+            if code.code.casefold() in linked:  # mapped already (`map tax`, an earlier import): not created twice
+                result.matched.append(code.code)
+                continue
             existing = by_code.get(code.code.casefold()) or (by_tp.get(code.ledger_id.casefold())
                                                              if code.ledger_id else None)
             if existing is not None:
