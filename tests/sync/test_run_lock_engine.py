@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,26 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.store import Store
 
 
+@contextmanager
+def held_elsewhere(path: str | Path) -> Iterator[None]:
+    """The store's run lock held by another thread (as another run would; the holding thread itself may nest)."""
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with Store.open(path) as other, other.run_lock():
+            taken.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert taken.wait(10)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join(10)
+
+
 def _snapshot(w: Any) -> tuple[Any, ...]:
     return (len(w.store.runs(100)), len(list(w.store.journal_entries())), w.company.counts(), w.export())
 
@@ -25,7 +48,7 @@ def _snapshot(w: Any) -> tuple[Any, ...]:
 def test_a_second_run_is_refused_and_writes_nothing(world: Any) -> None:
     w = world(small_seed(15))
     before = _snapshot(w)
-    with Store.open(w.store.path) as other, other.run_lock():  # another run holds it
+    with held_elsewhere(w.store.path):  # another run holds it
         with pytest.raises(HaloAccountsError) as err:
             w.engine().run()
         assert err.value.code == "store.run_locked"
@@ -92,7 +115,7 @@ def test_map_and_sync_commands_are_refused_while_a_run_holds_the_lock(tmp_path: 
     with cli_world(tmp_path, monkeypatch, transport="com") as w:
         cid = first_client_with_invoices(small_seed(12))
         halo_before = w.halo.export()
-        with Store.open(w.store_file) as other, other.run_lock():
+        with held_elsewhere(w.store_file):
             mapped = w("map", "customer", str(cid), "Anything Ltd")
             synced = w("sync")
             dry = w("sync", "--dry-run")
@@ -111,7 +134,7 @@ def test_a_web_connector_update_while_the_lock_is_held_ends_plainly_and_leaves_t
     with cli_world(tmp_path, monkeypatch, transport="webconnector") as w:
         assert w("import", "tax").code == 0
         halo_before = w.halo.export()
-        with Store.open(w.store_file) as other, other.run_lock():  # e.g. `map customer` at that moment
+        with held_elsewhere(w.store_file):  # e.g. `map customer` at that moment
             result = w.update_result()
         assert result.outcome == "error" and "Another halo-accounts run is using this store" in result.error
         assert w.halo.export() == halo_before and w.company.counts().get("invoice", 0) == 0

@@ -72,3 +72,35 @@ def test_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
         store.close()
     finally:
         proc.kill()
+
+
+def test_the_holding_thread_may_take_it_again_others_may_not(tmp_path: Path) -> None:
+    import threading
+
+    store = Store.open(tmp_path / "s.sqlite3")
+    other = Store.open(tmp_path / "s.sqlite3")
+    refused: list[str] = []
+
+    def from_another_thread() -> None:
+        try:
+            other.run_lock().acquire()
+        except HaloAccountsError as exc:
+            refused.append(exc.code)
+
+    with store.run_lock():
+        with store.run_lock() as inner:  # the same thread: nested, not refused
+            assert inner.held
+        worker = threading.Thread(target=from_another_thread)
+        worker.start()
+        worker.join()
+        assert refused == ["store.run_locked"]
+        # Still held by the outer block after the inner one ended: another process is refused.
+        probe = subprocess.run([sys.executable, "-c", (
+            "from halo_accounts.store import Store\n"
+            f"Store.open({str(tmp_path / 's.sqlite3')!r}).run_lock().acquire()\n")], capture_output=True, text=True)
+        assert probe.returncode != 0
+        assert "Another halo-accounts run is using this store" in probe.stderr
+    with other.run_lock():  # released by the outer block
+        pass
+    store.close()
+    other.close()

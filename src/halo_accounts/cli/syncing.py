@@ -283,7 +283,7 @@ def register(app: typer.Typer) -> None:
         if not _ledger_reachable(settings):
             _queue("import tax", settings)
             return
-        with _parts(settings, scope="all admin") as (client, ledger, store):
+        with _parts(settings, scope="all admin") as (client, ledger, store), store.run_lock():
             result = taxes.import_taxes(_engine(client, ledger, store, settings, progress=False))
             rows = taxes.current_map(_engine(client, ledger, store, settings, progress=False))
         console.print(f"Created {len(result.created)} Halo tax rates, matched {len(result.matched)}.")
@@ -299,7 +299,7 @@ def register(app: typer.Typer) -> None:
         if not _ledger_reachable(settings):
             _queue("import items", settings)
             return
-        with _parts(settings) as (client, ledger, store):
+        with _parts(settings) as (client, ledger, store), store.run_lock():
             created = items.import_items(_engine(client, ledger, store, settings, progress=False))
         console.print(f"Created {len(created)} Halo items.")
 

@@ -33,9 +33,8 @@ def webconnector_job(settings: Any, *, halo_factory: Callable[..., Any] | None =
             path.parent.mkdir(parents=True, exist_ok=True)
             opener = halo_factory or HaloClient.from_settings
             ledger = QuickBooksLedger(transport)
-            with Store.open(path) as store:
-                with store.run_lock():
-                    queued.run_pending(store, ledger, settings, opener)
+            with Store.open(path) as store, store.run_lock():  # held across the queued commands and the sync
+                queued.run_pending(store, ledger, settings, opener)
                 retry = queued.pending_retry(store)
                 with opener(settings) as client:
                     report = SyncEngine(client, ledger, store, settings).run(command="serve", retry=retry)
