@@ -15,13 +15,24 @@ from halo_accounts.store import Store
 
 
 def test_second_run_is_refused(tmp_path: Path) -> None:
+    import threading
+
     a = Store.open(tmp_path / "s.sqlite3")
     b = Store.open(tmp_path / "s.sqlite3")
-    with a.run_lock():
-        with pytest.raises(HaloAccountsError) as err:
+    errors: list[HaloAccountsError] = []
+
+    def second_run() -> None:
+        try:
             b.run_lock().acquire()
-        assert err.value.code == "store.run_locked"
-        assert "posted twice" in err.value.fix or "twice" in err.value.fix
+        except HaloAccountsError as exc:
+            errors.append(exc)
+
+    with a.run_lock():
+        worker = threading.Thread(target=second_run)
+        worker.start()
+        worker.join()
+    assert [e.code for e in errors] == ["store.run_locked"]
+    assert "twice" in errors[0].fix
     with b.run_lock() as lock:  # released by the first
         assert lock.held
     a.close()
