@@ -206,15 +206,20 @@ class Sage50UKLedger:
         )
 
     def customers(self, modified_since: datetime | None = None) -> Iterator[Customer]:
-        rec = self.session.create("SalesRecord")
-        for row in self._rows(rec, "reading customers"):
+        for row in self._live_rows("SalesRecord", "reading customers", modified_since):
+            yield self._customer(row)
+
+    def _live_rows(self, object_name: str, what: str, modified_since: datetime | None) -> Iterator[Any]:
+        """Rows of a record object that are not deleted and, with ``modified_since``, changed since then."""
+        rec = self.session.create(object_name)
+        for row in self._rows(rec, what):
             if get(row, "DELETED_FLAG"):
                 continue
             if modified_since is not None:
                 changed = get(row, "LAST_UPDATED")
                 if isinstance(changed, datetime) and changed < modified_since.replace(tzinfo=None):
                     continue
-            yield self._customer(row)
+            yield row
 
     def _find_sales(self, ref: str) -> Any | None:
         rec = self.session.create("SalesRecord")
@@ -306,14 +311,7 @@ class Sage50UKLedger:
         )
 
     def products(self, modified_since: datetime | None = None) -> Iterator[Product]:
-        rec = self.session.create("StockRecord")
-        for row in self._rows(rec, "reading products"):
-            if get(row, "DELETED_FLAG"):
-                continue
-            if modified_since is not None:
-                changed = get(row, "LAST_UPDATED")
-                if isinstance(changed, datetime) and changed < modified_since.replace(tzinfo=None):
-                    continue
+        for row in self._live_rows("StockRecord", "reading products", modified_since):
             yield self._product(row)
 
     def _find_stock(self, code: str) -> Any | None:
