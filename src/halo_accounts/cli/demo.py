@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             elif ledger == "sage50uk":
                 from halo_accounts.cli import demo_sage
 
-                demo_sage.run(console, folder, n_invoices=invoices)
+                demo_sage.run(console, folder, n_invoices=invoices, keep=keep is not None)
             else:
                 raise typer.BadParameter("one of quickbooks, sage50uk", param_hint="--ledger")
 

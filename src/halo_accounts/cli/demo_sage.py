@@ -48,7 +48,7 @@ def adjust_seed(seed: dict[str, Any], company: Any) -> None:
             item["accountsid"] = code
 
 
-def run(console: Console, folder: Path, *, n_invoices: int) -> None:
+def run(console: Console, folder: Path, *, n_invoices: int, keep: bool = False) -> None:
     from halo_accounts.cli.demo import check_and_read, start_halo
     from halo_accounts.config import HaloSettings, LedgerSettings, Settings, StoreSettings
     from halo_accounts.ledgers.sage50uk import Sage50UKLedger, connection_settings
@@ -106,7 +106,11 @@ def run(console: Console, folder: Path, *, n_invoices: int) -> None:
         posted_now = last.count("invoice", "posted") + last.count("credit", "posted")
         console.print(f"Third sync posted {posted_now} records and used {last.halo_requests} Halo requests.")
         summarise(console, halo.export(), company)
-        console.print(f"Store, journal and Sage company file kept in {folder}.")
+        if keep:
+            console.print(f"Store, journal and Sage company file kept in {folder}.")
+        else:
+            console.print("Run `halo-accounts demo --ledger sage50uk --keep DIR` to keep the store, journal and "
+                          "Sage company file.")
 
 
 def _nominal(code: str, name: str) -> dict[str, Any]:
