@@ -64,9 +64,13 @@ def number(value: Any) -> Decimal:
     if value is None or value == "":
         return Decimal("0")
     try:
-        return Decimal(str(value)).normalize() if Decimal(str(value)) != 0 else Decimal("0")
+        exact = Decimal(str(value))
     except InvalidOperation:
         return Decimal("0")
+    if exact == 0:
+        return Decimal("0")
+    trimmed = exact.normalize()  # 10.000 -> 1E+1: put whole numbers back in plain form (10) for people to read
+    return trimmed.quantize(Decimal(1)) if trimmed == trimmed.to_integral_value() else trimmed
 
 
 def day(value: Any) -> date | None:
