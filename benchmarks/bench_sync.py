@@ -105,13 +105,15 @@ def main() -> None:
                    + math.ceil(clients_written / WRITE_CHUNK) + math.ceil(items_written / WRITE_CHUNK)
                    + math.ceil(marked / WRITE_CHUNK))
         posted = report.count("invoice", "posted") + report.count("credit", "posted")
-        created = report.count("customer", "created") + report.count("item", "created")
+        new_customers = report.count("customer", "created")
+        new_items = report.count("item", "created")
+        create_trips = math.ceil(new_customers / args.batch) + math.ceil(new_items / args.batch)
         print(f"first run: status {report.status}; {posted} invoices/credit notes posted of {len(eligible)} eligible; "
               f"{len(report.held)} held, {len(report.skipped)} skipped by Halo settings")
         print(f"  Halo requests: {first_requests} (minimum {minimum}: token, Control, Tax, list pages, "
               f"batched write-backs)")
         print(f"  QuickBooks round trips: {first_trips} (posting batches: {math.ceil(posted / args.batch)}, "
-              f"customer/item creates: {created})")
+              f"customer/item create batches: {create_trips} for {new_customers} customers and {new_items} items)")
         print(f"  wall time: {wall:.1f} s ({posted / wall:.0f} invoices/s)")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 1024 ** 2)
         print(f"  peak RSS (whole process, both sandboxes included): {rss:.0f} MB"

@@ -255,6 +255,16 @@ def scenario(ledger: QuickBooksLedger, qb: Checked, edition: str) -> dict[str, A
                                     ("other_charge", "4200", NON[edition]))]
     out["products"] = list(ledger.products())
     out["products_since"] = list(ledger.products(modified_since=datetime(2020, 1, 1, tzinfo=UTC)))
+    # Batch creates: one document each; a duplicate name is refused by QuickBooks, a bad kind never sent.
+    out["batch_customers"] = ledger.create_customers(
+        [Customer(name=f"Batch {n} & <Co>", billing=ADDRESS, email="ap@example.com", tax_code=TAX[edition])
+         for n in range(2)] + [Customer(name=long + " Batch"), Customer(name="Zoë's Café")])
+    out["batch_products"] = ledger.create_products(
+        [Product(code=f"Batch {kind} & <Plan>", price=Decimal("5"), income_account=acc, tax_code=tax,
+                 kind=kind)  # type: ignore[arg-type]
+         for kind, acc, tax in (("service", "4000", TAX[edition]), ("non_inventory", "Services", ""),
+                                ("other_charge", "4200", NON[edition]))]
+        + [Product(code="Bad kind", income_account="4000", kind="bogus")])  # type: ignore[arg-type]
     out["found"] = [ledger.find_customer(ref=made[1].ref), ledger.find_customer(name=long),
                     ledger.find_customer(name="Smith & Jones <Ltd>"), ledger.find_product(ref=items[0].ref),
                     ledger.find_product(code="Managed other_charge & <Premium> Support Plus")]
@@ -298,6 +308,15 @@ def check_outcome(out: dict[str, Any], qb: Checked, edition: str) -> None:
     else:
         assert not iterated and not any(el.get("iterator") for el in qb.rq())
     assert sent <= LEDGER_REQUESTS, sent - LEDGER_REQUESTS
+    customers, products = out["batch_customers"], out["batch_products"]
+    assert [o.key for o in customers][:2] == ["Batch 0 & <Co>", "Batch 1 & <Co>"]
+    assert [o.created is not None for o in customers] == [True, True, True, False], [o.error for o in customers]
+    assert customers[3].error is not None and customers[3].created is None
+    assert [o.created is not None for o in products] == [True, True, True, False], [o.error for o in products]
+    assert products[3].error is not None and products[3].error.code == "qb.product.kind"
+    docs = [etree.fromstring(xml.encode())[0] for xml in qb.sent]
+    assert any(sum(el.tag == "CustomerAddRq" for el in d) == 4 for d in docs)  # one round trip for the batch
+    assert any(sum(el.tag.startswith("Item") and el.tag.endswith("AddRq") for el in d) == 3 for d in docs)
 
 
 @pytest.fixture

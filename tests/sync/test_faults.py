@@ -12,7 +12,7 @@ from sync_world import World, small_seed
 from halo_accounts.ledgers.port import LedgerUnavailable
 from halo_accounts.sandbox.halo import Faults
 
-WRITES = ("create_customer", "create_product", "post_invoices")
+WRITES = ("create_customer", "create_product", "create_customers", "create_products", "post_invoices")
 
 
 class FlakyLedger:
@@ -79,7 +79,7 @@ def test_faults_end_in_the_same_state_as_a_clean_run(world: Any) -> None:
     faults = Faults(error_rate=0.08, drop_rate=0.06, storm_429=3, seed=7, drop_after_write=True)
     w = world(small_seed(60, control={"usehaloinvoiceidforaccounts": True}), faults=faults, batch_size=7,
               client_kwargs={"sleep": lambda seconds: None, "rng": random.Random(3)})
-    flaky = FlakyLedger(w.ledger, random.Random(11))
+    flaky = FlakyLedger(w.ledger, random.Random(13))
     w.ledger = flaky  # type: ignore[assignment]
     statuses = run_until_done(w)
     assert statuses[-1] in ("ok", "held"), statuses

@@ -173,11 +173,13 @@ class LedgerUnavailable(LedgerError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of posting one record in a batch: exactly one of ``posted`` or ``error`` is set."""
+    """The result of one record in a batch: exactly one of ``posted`` (invoices), ``created`` (customers,
+    items) or ``error`` is set."""
 
     key: str
     posted: Posted | None = None
     error: LedgerError | None = None
+    created: Customer | Product | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,32 @@ class Ledger(Protocol):
     def payments(self, since: datetime | None = None) -> Iterator[Payment]: ...
 
     def close(self) -> None: ...
+
+
+def create_many(ledger: Ledger, kind: Literal["customer", "item"],
+                records: Sequence[Customer] | Sequence[Product]) -> list[Outcome]:
+    """Create customers or items, one ``Outcome`` per record in order (``key`` = customer name / item code).
+
+    Uses the ledger's optional batch method (``create_customers`` / ``create_products``, one package round
+    trip where the package allows it) when it has one; otherwise creates them one by one. A `LedgerError`
+    becomes that record's error outcome, except `LedgerUnavailable`, which propagates (stop the run).
+    """
+    batch = getattr(ledger, "create_customers" if kind == "customer" else "create_products", None)
+    if callable(batch):
+        return list(batch(records))
+    outcomes: list[Outcome] = []
+    for record in records:
+        key = record.name if isinstance(record, Customer) else record.code
+        try:
+            created = ledger.create_customer(record) if isinstance(record, Customer) else \
+                ledger.create_product(record)
+        except LedgerUnavailable:
+            raise
+        except LedgerError as exc:
+            outcomes.append(Outcome(key=key, error=exc))
+            continue
+        outcomes.append(Outcome(key=key, created=created))
+    return outcomes
 
 
 def batched(items: Iterable[Invoice], size: int) -> Iterator[list[Invoice]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.errors import HaloAccountsError
-from halo_accounts.ledgers.port import LedgerError, RecordRejected
+from halo_accounts.ledgers.port import Customer, LedgerError, RecordRejected, create_many
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import clean, customer_from_client
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
@@ -124,34 +124,36 @@ def _hold(eng: SyncEngine, plan: Plan, cid: int, label: str, problem: Problem, c
     plan.add(Action("customer", "hold", str(cid), label, list(checks or []), problem=problem))
 
 
-def apply(eng: SyncEngine, plan: Plan) -> None:
+def _create_batch(eng: SyncEngine, actions: list[Action]) -> None:
+    """Create one batch: every create journalled (durably) before the batch is sent, then confirmed or failed
+    per outcome. A batch cut off (`LedgerUnavailable`) leaves its entries "sent" for `reconcile`; an answer
+    that may still apply later (retryable) leaves that entry "sent" and stops the run after the others."""
     ctx = eng.ctx
     assert ctx is not None
-    creates = plan.of("customer", op="create")
-    for n, action in enumerate(creates, 1):
-        eng.progress("customers", n - 1, len(creates))
-        customer = action.extra
+    entry_ids = eng.journal_many("ledger", "create", [("customer", a.halo_id, a.extra.name, {"name": a.extra.name})
+                                                      for a in actions])
+    outcomes = create_many(eng.ledger, "customer", [a.extra for a in actions])
+    stop: LedgerError | None = None
+    for action, entry_id, outcome in zip(actions, entry_ids, outcomes, strict=True):
         cid = int(action.halo_id)
-        (entry_id,) = eng.journal_many("ledger", "create", [("customer", action.halo_id, customer.name,
-                                                              {"name": customer.name})])
-        try:
-            created = eng.ledger.create_customer(customer)
-        except RecordRejected as exc:
+        exc = outcome.error
+        if exc is not None and not isinstance(exc, RecordRejected) and exc.retryable:
+            stop = stop or exc  # left "sent": looked up in the package next run
+            continue
+        if exc is not None:
             eng.store.journal_fail(entry_id, code=exc.code, message=exc.message)
             ctx.customers_pending.pop(cid, None)
             ctx.customer_problems[cid] = exc.message
-            eng.hold_now("customer", action.halo_id, action.label, Problem("sync.ledger_rejected", {
-                "ledger": ctx.package, "record": action.label, "detail": exc.message, "key": action.key}))
+            if isinstance(exc, RecordRejected):
+                problem = Problem("sync.ledger_rejected", {"ledger": ctx.package, "record": action.label,
+                                                           "detail": exc.message, "key": action.key})
+            else:
+                problem = Problem("sync.ledger_failed", {"ledger": ctx.package, "record": action.label,
+                                                         "detail": exc.message})
+            eng.hold_now("customer", action.halo_id, action.label, problem)
             continue
-        except LedgerError as exc:
-            if exc.retryable:
-                raise
-            eng.store.journal_fail(entry_id, code=exc.code, message=exc.message)
-            ctx.customers_pending.pop(cid, None)
-            ctx.customer_problems[cid] = exc.message
-            eng.hold_now("customer", action.halo_id, action.label, Problem("sync.ledger_failed", {
-                "ledger": ctx.package, "record": action.label, "detail": exc.message}))
-            continue
+        created = outcome.created
+        assert isinstance(created, Customer)
         eng.store.journal_confirm(entry_id, ledger_ref=created.ref, response=created.name)
         eng.store.link("customer", action.halo_id, created.ref, number=created.name)
         ctx.customers_pending.pop(cid, None)
@@ -159,6 +161,17 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
         action.detail["ref"] = created.ref
         eng.release("customer", action.halo_id)
         eng.report.bump("customer", "created")
+    if stop is not None:
+        raise stop
+
+
+def apply(eng: SyncEngine, plan: Plan) -> None:
+    ctx = eng.ctx
+    assert ctx is not None
+    creates = plan.of("customer", op="create")
+    for start in range(0, len(creates), eng.batch_size):
+        eng.progress("customers", start, len(creates))
+        _create_batch(eng, creates[start:start + eng.batch_size])
     for action in plan.of("customer", op="match") + plan.of("customer", op="link"):
         cid = int(action.halo_id)
         ref = ctx.customer_refs[cid]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.errors import HaloAccountsError
-from halo_accounts.ledgers.port import LedgerError, RecordRejected
+from halo_accounts.ledgers.port import LedgerError, Product, RecordRejected, create_many
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import clean
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
@@ -98,30 +98,32 @@ def _hold(eng: SyncEngine, plan: Plan, iid: int, label: str, problem: Problem, c
     plan.add(Action("item", "hold", str(iid), label, list(checks or []), problem=problem))
 
 
-def apply(eng: SyncEngine, plan: Plan) -> None:
+def _create_batch(eng: SyncEngine, actions: list[Action], codes: dict[str, str]) -> None:
+    """Create one batch: every create journalled (durably) before the batch is sent, then confirmed or failed
+    per outcome. A batch cut off (`LedgerUnavailable`) leaves its entries "sent" for `reconcile`; an answer
+    that may still apply later (retryable) leaves that entry "sent" and stops the run after the others."""
     ctx = eng.ctx
     assert ctx is not None
-    codes: dict[str, str] = {}
-    creates = plan.of("item", op="create")
-    for n, action in enumerate(creates, 1):
-        eng.progress("items", n - 1, len(creates))
-        product = action.extra
+    entry_ids = eng.journal_many("ledger", "create", [
+        ("item", a.halo_id, a.extra.code, {"code": a.extra.code, "income_account": a.extra.income_account,
+                                           "tax_code": a.extra.tax_code}) for a in actions])
+    outcomes = create_many(eng.ledger, "item", [a.extra for a in actions])
+    stop: LedgerError | None = None
+    for action, entry_id, outcome in zip(actions, entry_ids, outcomes, strict=True):
         iid = int(action.halo_id)
-        (entry_id,) = eng.journal_many("ledger", "create", [("item", action.halo_id, product.code,
-                                                              {"code": product.code,
-                                                               "income_account": product.income_account,
-                                                               "tax_code": product.tax_code})])
-        try:
-            created = eng.ledger.create_product(product)
-        except (RecordRejected, LedgerError) as exc:
-            if not isinstance(exc, RecordRejected) and exc.retryable:
-                raise
+        exc = outcome.error
+        if exc is not None and not isinstance(exc, RecordRejected) and exc.retryable:
+            stop = stop or exc  # left "sent": looked up in the package next run
+            continue
+        if exc is not None:
             eng.store.journal_fail(entry_id, code=exc.code, message=exc.message)
             ctx.products_pending.pop(iid, None)
             ctx.product_problems[iid] = exc.message
             eng.hold_now("item", action.halo_id, action.label, Problem("sync.ledger_rejected", {
                 "ledger": ctx.package, "record": action.label, "detail": exc.message, "key": action.key}))
             continue
+        created = outcome.created
+        assert isinstance(created, Product)
         ref = created.ref or created.code
         eng.store.journal_confirm(entry_id, ledger_ref=ref, response=created.code)
         eng.store.link("item", action.halo_id, ref, number=created.code)
@@ -130,6 +132,18 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
         codes[action.halo_id] = created.code
         eng.release("item", action.halo_id)
         eng.report.bump("item", "created")
+    if stop is not None:
+        raise stop
+
+
+def apply(eng: SyncEngine, plan: Plan) -> None:
+    ctx = eng.ctx
+    assert ctx is not None
+    codes: dict[str, str] = {}
+    creates = plan.of("item", op="create")
+    for start in range(0, len(creates), eng.batch_size):
+        eng.progress("items", start, len(creates))
+        _create_batch(eng, creates[start:start + eng.batch_size], codes)
     for action in plan.of("item", op="match") + plan.of("item", op="link"):
         found = action.extra
         try:

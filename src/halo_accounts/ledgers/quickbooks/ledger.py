@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
 from lxml import etree
 
@@ -66,6 +66,7 @@ ASSIGNS_NUMBERS = True
 """[?] QuickBooks numbers an invoice itself when RefNumber is left out (NOTES §4.5 RefNumber is optional)."""
 
 _NOT_FOUND_CODES = (NO_MATCH, PARTIAL, NOT_FOUND)
+_R = TypeVar("_R", Customer, Product)
 _log = logging.getLogger(__name__)
 
 MakeQuery = Callable[[str, int | None, datetime | None, datetime | None], etree._Element]
@@ -392,10 +393,13 @@ class QuickBooksLedger:
         chosen = preferred or (taxable[0] if taxable else None)
         return chosen.name if chosen else "Tax"  # NOTES §3.4: US codes "Tax"/"Non"
 
+    def _customer_add(self, customer: Customer) -> etree._Element:
+        """The CustomerAdd request (pre-flight and shortening in `build.customer_add`)."""
+        return build.customer_add(customer, self.edition, self._rid(), self._customer_tax(customer.tax_code)).request
+
     def create_customer(self, customer: Customer) -> Customer:
         record = f"customer {customer.name!r}"
-        built = build.customer_add(customer, self.edition, self._rid(), self._customer_tax(customer.tax_code))
-        rs = self._one(built.request)
+        rs = self._one(self._customer_add(customer))
         self._check(rs, record)
         return parse.customer_from(rs.rets("CustomerRet")[0])
 
@@ -428,17 +432,71 @@ class QuickBooksLedger:
                 return account.ledger_id
         return code
 
+    def _item_add(self, product: Product) -> etree._Element:
+        """The Item*Add request (pre-flight and shortening in `build.item_add`)."""
+        tax = self._customer_tax(product.tax_code).sales_tax_code
+        return build.item_add(product, self.edition, self._rid(), sales_tax_code=tax,
+                              income_account=self._account_ref(product.income_account)).request
+
     def create_product(self, product: Product) -> Product:
         record = f"item {product.code!r}"
-        tax = self._customer_tax(product.tax_code).sales_tax_code
-        built = build.item_add(product, self.edition, self._rid(), sales_tax_code=tax,
-                               income_account=self._account_ref(product.income_account))
-        rs = self._one(built.request)
+        rs = self._one(self._item_add(product))
         self._check(rs, record)
         created = next((parse.product_from(r) for r in rs.rets()), None)
         if created is None:
             raise LedgerError("qb.response.missing", record=record, request=rs.name)
         return created
+
+    def create_customers(self, customers: Sequence[Customer]) -> list[Outcome]:
+        """All CustomerAdds in ONE qbXML document (continueOnError), one round trip; outcome ``key`` is the name."""
+        return self._create_batch(customers, lambda c: (c.name, f"customer {c.name!r}"), self._customer_add,
+                                  lambda rs: next((parse.customer_from(r) for r in rs.rets("CustomerRet")), None))
+
+    def create_products(self, products: Sequence[Product]) -> list[Outcome]:
+        """All Item*Adds in ONE qbXML document (continueOnError), one round trip; outcome ``key`` is the code."""
+        return self._create_batch(products, lambda p: (p.code, f"item {p.code!r}"), self._item_add,
+                                  lambda rs: next((parse.product_from(r) for r in rs.rets()), None))
+
+    def _create_batch(self, records: Sequence[_R], label: Callable[[_R], tuple[str, str]],
+                      make: Callable[[_R], etree._Element],
+                      created: Callable[[Rs], Customer | Product | None]) -> list[Outcome]:
+        """One document of ``make(record)`` requests; each ``*Rs`` matched back by requestID. Records failing
+        our own checks get an error outcome without being sent; `LedgerUnavailable` propagates."""
+        results: list[Outcome | None] = [None] * len(records)
+        sent: dict[str, int] = {}
+        requests: list[etree._Element] = []
+        for i, rec in enumerate(records):
+            key, _record = label(rec)
+            try:
+                rq = make(rec)
+            except LedgerUnavailable:
+                raise
+            except LedgerError as exc:
+                results[i] = Outcome(key=key, error=exc)
+                continue
+            sent[rq.get("requestID", "")] = i
+            requests.append(rq)
+        if requests:
+            by_id = {rs.request_id: rs for rs in self._send(requests)}
+            for rid, i in sent.items():
+                key, record = label(records[i])
+                rs = by_id.get(rid)
+                if rs is None:
+                    err = LedgerError("qb.response.missing", record=record, request=requests[0].tag)
+                    err.retryable = True  # not answered: may or may not have been applied (reconciled later)
+                    results[i] = Outcome(key=key, error=err)
+                elif rs.status.is_error:
+                    results[i] = Outcome(key=key, error=error_for(rs.status, request=rs.name, record=record))
+                else:
+                    self._check(rs, record)  # logs a warning (500-999) if there is one
+                    made = created(rs)
+                    if made is None:
+                        err = LedgerError("qb.response.missing", record=record, request=rs.name)
+                        err.retryable = True
+                        results[i] = Outcome(key=key, error=err)
+                    else:
+                        results[i] = Outcome(key=key, created=made)
+        return [r for r in results if r is not None]
 
     def _txn_tax(self, invoice: Invoice, record: str) -> TxnTax:
         """Per-line SalesTaxCodeRef, the US header tax item, and per-line account overrides."""
