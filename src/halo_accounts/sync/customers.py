@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.errors import HaloAccountsError
-from halo_accounts.ledgers.port import Customer, LedgerError, RecordRejected, create_many
+from halo_accounts.ledgers.port import Customer, LedgerError, create_many
+from halo_accounts.sync import creates
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import clean, customer_from_client
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
@@ -125,44 +126,28 @@ def _hold(eng: SyncEngine, plan: Plan, cid: int, label: str, problem: Problem, c
 
 
 def _create_batch(eng: SyncEngine, actions: list[Action]) -> None:
-    """Create one batch: every create journalled (durably) before the batch is sent, then confirmed or failed
-    per outcome. A batch cut off (`LedgerUnavailable`) leaves its entries "sent" for `reconcile`; an answer
-    that may still apply later (retryable) leaves that entry "sent" and stops the run after the others."""
+    """Create one batch, journalled (durably) before it is sent; settled per outcome by `creates.settle`."""
     ctx = eng.ctx
     assert ctx is not None
     entry_ids = eng.journal_many("ledger", "create", [("customer", a.halo_id, a.extra.name, {"name": a.extra.name})
                                                       for a in actions])
     outcomes = create_many(eng.ledger, "customer", [a.extra for a in actions])
-    stop: LedgerError | None = None
-    for action, entry_id, outcome in zip(actions, entry_ids, outcomes, strict=True):
+
+    def created(action: Action, entry_id: int, record: Any) -> str:
+        assert isinstance(record, Customer)
         cid = int(action.halo_id)
-        exc = outcome.error
-        if exc is not None and not isinstance(exc, RecordRejected) and exc.retryable:
-            stop = stop or exc  # left "sent": looked up in the package next run
-            continue
-        if exc is not None:
-            eng.store.journal_fail(entry_id, code=exc.code, message=exc.message)
-            ctx.customers_pending.pop(cid, None)
-            ctx.customer_problems[cid] = exc.message
-            if isinstance(exc, RecordRejected):
-                problem = Problem("sync.ledger_rejected", {"ledger": ctx.package, "record": action.label,
-                                                           "detail": exc.message, "key": action.key})
-            else:
-                problem = Problem("sync.ledger_failed", {"ledger": ctx.package, "record": action.label,
-                                                         "detail": exc.message})
-            eng.hold_now("customer", action.halo_id, action.label, problem)
-            continue
-        created = outcome.created
-        assert isinstance(created, Customer)
-        eng.store.journal_confirm(entry_id, ledger_ref=created.ref, response=created.name)
-        eng.store.link("customer", action.halo_id, created.ref, number=created.name)
+        eng.store.journal_confirm(entry_id, ledger_ref=record.ref, response=record.name)
+        eng.store.link("customer", action.halo_id, record.ref, number=record.name)
         ctx.customers_pending.pop(cid, None)
-        ctx.customer_refs[cid] = created.ref
-        action.detail["ref"] = created.ref
-        eng.release("customer", action.halo_id)
-        eng.report.bump("customer", "created")
-    if stop is not None:
-        raise stop
+        ctx.customer_refs[cid] = record.ref
+        action.detail["ref"] = record.ref
+        return record.ref
+
+    def failed(action: Action, exc: LedgerError) -> None:
+        ctx.customers_pending.pop(int(action.halo_id), None)
+        ctx.customer_problems[int(action.halo_id)] = exc.message
+
+    creates.settle(eng, "customer", actions, entry_ids, outcomes, created=created, failed=failed)
 
 
 def apply(eng: SyncEngine, plan: Plan) -> None:

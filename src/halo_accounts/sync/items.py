@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.errors import HaloAccountsError
-from halo_accounts.ledgers.port import LedgerError, Product, RecordRejected, create_many
+from halo_accounts.ledgers.port import LedgerError, Product, create_many
+from halo_accounts.sync import creates
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import clean
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
@@ -99,41 +100,30 @@ def _hold(eng: SyncEngine, plan: Plan, iid: int, label: str, problem: Problem, c
 
 
 def _create_batch(eng: SyncEngine, actions: list[Action], codes: dict[str, str]) -> None:
-    """Create one batch: every create journalled (durably) before the batch is sent, then confirmed or failed
-    per outcome. A batch cut off (`LedgerUnavailable`) leaves its entries "sent" for `reconcile`; an answer
-    that may still apply later (retryable) leaves that entry "sent" and stops the run after the others."""
+    """Create one batch, journalled (durably) before it is sent; settled per outcome by `creates.settle`."""
     ctx = eng.ctx
     assert ctx is not None
     entry_ids = eng.journal_many("ledger", "create", [
         ("item", a.halo_id, a.extra.code, {"code": a.extra.code, "income_account": a.extra.income_account,
                                            "tax_code": a.extra.tax_code}) for a in actions])
     outcomes = create_many(eng.ledger, "item", [a.extra for a in actions])
-    stop: LedgerError | None = None
-    for action, entry_id, outcome in zip(actions, entry_ids, outcomes, strict=True):
+
+    def created(action: Action, entry_id: int, record: Any) -> str:
+        assert isinstance(record, Product)
         iid = int(action.halo_id)
-        exc = outcome.error
-        if exc is not None and not isinstance(exc, RecordRejected) and exc.retryable:
-            stop = stop or exc  # left "sent": looked up in the package next run
-            continue
-        if exc is not None:
-            eng.store.journal_fail(entry_id, code=exc.code, message=exc.message)
-            ctx.products_pending.pop(iid, None)
-            ctx.product_problems[iid] = exc.message
-            eng.hold_now("item", action.halo_id, action.label, Problem("sync.ledger_rejected", {
-                "ledger": ctx.package, "record": action.label, "detail": exc.message, "key": action.key}))
-            continue
-        created = outcome.created
-        assert isinstance(created, Product)
-        ref = created.ref or created.code
-        eng.store.journal_confirm(entry_id, ledger_ref=ref, response=created.code)
-        eng.store.link("item", action.halo_id, ref, number=created.code)
+        ref = record.ref or record.code
+        eng.store.journal_confirm(entry_id, ledger_ref=ref, response=record.code)
+        eng.store.link("item", action.halo_id, ref, number=record.code)
         ctx.products_pending.pop(iid, None)
         ctx.product_refs[iid] = ref
-        codes[action.halo_id] = created.code
-        eng.release("item", action.halo_id)
-        eng.report.bump("item", "created")
-    if stop is not None:
-        raise stop
+        codes[action.halo_id] = record.code
+        return ref
+
+    def failed(action: Action, exc: LedgerError) -> None:
+        ctx.products_pending.pop(int(action.halo_id), None)
+        ctx.product_problems[int(action.halo_id)] = exc.message
+
+    creates.settle(eng, "item", actions, entry_ids, outcomes, created=created, failed=failed)
 
 
 def apply(eng: SyncEngine, plan: Plan) -> None:
