@@ -78,6 +78,10 @@ class StoreSettings(_Section):
 
 class SyncSettings(_Section):
     batch_size: int = Field(50, ge=1, le=500)
+    catch_all_item: str = ""
+    """The package item (QuickBooks item name) that carries Halo invoice lines with no item, or whose item is
+    excluded from the accounts sync (as Halo's Xero/QBO integrations use a default item code). Empty: such an
+    invoice is held, since QuickBooks would take the line as a description worth nothing."""
     only: list[str] = Field(default_factory=list)
 
 
@@ -251,6 +255,9 @@ path = ""
 
 [sync]
 batch_size = 50
+# QuickBooks: the item that carries Halo invoice lines with no item (or whose item is excluded from the
+# accounts sync), e.g. "Sundry". Empty = such invoices are held until you set it, never posted without the amount.
+catch_all_item = ""
 
 [log]
 format = "text"

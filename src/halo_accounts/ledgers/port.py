@@ -133,9 +133,12 @@ class Posted:
     number: str
     """The package's reference number (QuickBooks RefNumber, Sage invoice number)."""
     total: Decimal = Decimal("0")
+    """The document's total including tax, as the package holds it (positive for credits too)."""
     kind: Literal["invoice", "credit"] = "invoice"
     balance: Decimal | None = None
     """Amount still outstanding where the package reports it."""
+    tax: Decimal | None = None
+    """The document's tax as the package holds it; None where the package did not say."""
 
 
 @dataclass(frozen=True)

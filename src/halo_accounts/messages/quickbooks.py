@@ -117,6 +117,11 @@ MESSAGES: list[Message] = [
     Message("qb.invoice.no_lines",
             "{record} has no lines; QuickBooks needs at least one line on a credit memo.",
             "Add a line to the credit note in Halo, or exclude it from the sync."),
+    Message("qb.invoice.line_without_item",
+            "Line {line} of {record} has an amount but no QuickBooks item; QuickBooks would keep it as a "
+            "description worth nothing, so it was not sent.",
+            "Give the line an item in Halo, or set [sync] catch_all_item to the QuickBooks item that should carry "
+            "such lines. Then run the sync again."),
     Message("qb.tax.us_one_rate",
             "{record} uses more than one sales tax rate ({rates}); a US QuickBooks invoice has one sales tax "
             "item per invoice.",

@@ -124,6 +124,28 @@ MESSAGES: list[Message] = [
         "halo-accounts retry {key}",
     ),
     Message(
+        "sync.line_needs_item",
+        "Line {line} of {record} has an amount but no item {ledger} can post it under; {ledger} would take it as "
+        "a description worth nothing, so the invoice was not posted.",
+        "Give the line an item in Halo; or name the {ledger} item that should carry such lines in the "
+        "configuration: [sync] catch_all_item = \"Sundry\" (or HALO_ACCOUNTS_SYNC_CATCH_ALL_ITEM). Then run the "
+        "sync again.",
+    ),
+    Message(
+        "sync.catch_all_missing",
+        "Line {line} of {record} has no item, and the catch-all item '{item}' ([sync] catch_all_item) is not an "
+        "item in {ledger}.",
+        "Create item '{item}' in {ledger} (a service or other charge item with your sales income account), or "
+        "set [sync] catch_all_item to one that exists. Then run the sync again.",
+    ),
+    Message(
+        "sync.total_mismatch",
+        "{record} was posted to {ledger} as '{number}', but {ledger} shows total {ledger_total} and tax "
+        "{ledger_tax} where Halo has total {halo_total} and tax {halo_tax}. It is not marked posted in Halo.",
+        "Correct the document in {ledger} (or the invoice in Halo) so the two agree; it will not be posted again. "
+        "Then mark it posted in Halo with: halo-accounts retry {key}",
+    ),
+    Message(
         "sync.skip_excluded",
         "{record} was not sent: its client '{name}' is excluded from invoice sync in Halo.",
         "If it should go, untick 'Exclude from invoice sync' on the client in Halo (excludefrominvoicesync).",

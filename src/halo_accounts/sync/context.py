@@ -106,6 +106,8 @@ class Context:
     products_pending: dict[int, Product] = field(default_factory=dict)
     product_problems: dict[int, str] = field(default_factory=dict)
     item_accounts: dict[int, str] = field(default_factory=dict)
+    catch_all_item: str = ""
+    """`[sync] catch_all_item`: the package item for Halo lines without a usable item."""
     """Halo item id -> the package's income account of that item (for lines without their own nominal)."""
 
     @property

@@ -27,7 +27,8 @@ from halo_accounts.sync.report import Entry, RunReport
 log = logging.getLogger("halo_accounts.sync")
 
 #: Held codes that stay held until `retry` (re-checking them each run would only repeat the refusal).
-STICKY_CODES = frozenset({"sync.ledger_rejected", "sync.halo_rejected", "sync.invoice_drift"})
+STICKY_CODES = frozenset({"sync.ledger_rejected", "sync.halo_rejected", "sync.invoice_drift",
+                          "sync.total_mismatch"})
 
 Progress = Callable[[str, int, int], None]
 
@@ -150,6 +151,7 @@ class SyncEngine:
             control=control, info=info, limits=limits, tax_codes=tax_codes, accounts=accounts,
             halo_taxes=halo_taxes, tax_map=build_tax_map(links, halo_taxes, tax_codes),
             customers=customer_index(self.ledger), products=product_index(self.ledger), tenant=self.tenant,
+            catch_all_item=str(getattr(getattr(self.settings, "sync", None), "catch_all_item", "") or "").strip(),
         )
         self.ctx = ctx
         self._held = {(h.kind, h.halo_id): h for h in self.store.held()}

@@ -5,13 +5,15 @@ every invoice not sent is reported with the reason."""
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from halo_accounts.ledgers.port import Invoice, LedgerError, RecordRejected, batched
+from halo_accounts.ledgers.port import Invoice, LedgerError, Posted, RecordRejected, batched
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import (
     ResolvedLine,
     clean,
+    credit_sign,
     external_key,
     halo_fingerprint,
     label,
@@ -43,7 +45,7 @@ def read(eng: SyncEngine, plan: Plan) -> list[Any]:
 #: memory per not-posted invoice stays small (the plan holds them all before applying).
 HEADER_FIELDS = ("id", "invoicenumber", "client_id", "client_name", "invoice_date", "duedate", "reference",
                  "cust_order_number", "order_number", "total", "voided", "requires_approval", "approval_status",
-                 "approvaldatetime", "global_nom_code")
+                 "approvaldatetime", "global_nom_code", "tax_total")
 LINE_FIELDS = ("id", "item_shortdescription", "item_longdescription", "qty_order", "unit_price", "net_amount",
                "tax_amount", "tax_code", "nominal_code", "sequenceid")
 
@@ -146,6 +148,11 @@ def _plan_posted(eng: SyncEngine, plan: Plan, invoice: Any, kind: str, halo_id: 
     or the invoice was changed after it was posted."""
     ctx = eng.ctx
     assert ctx is not None
+    sticky = eng.sticky_hold(kind, halo_id)
+    if sticky is not None and sticky.code == "sync.total_mismatch":  # stays held until `retry`
+        plan.add(Action(kind, "hold", halo_id, record, problem=sticky, source=invoice, sticky=True,
+                        detail={"number": link.number}))
+        return
     accept = f"{kind}:{halo_id}" in eng.retry_keys
     if link.fingerprint and link.fingerprint != fingerprint and not accept:
         problem = Problem("sync.invoice_drift", {"record": record, "ledger": ctx.package, "number": link.number,
@@ -245,8 +252,13 @@ def _post_batch(eng: SyncEngine, chunk: list[Action]) -> list[tuple[Action, str,
                                           response=f"{outcome.posted.ledger_id} {number} {outcome.posted.total}")
                 eng.store.link(action.kind, action.halo_id, number, number=number,
                                fingerprint=action.extra.fingerprint)
-                eng.release(action.kind, action.halo_id)
                 eng.report.bump(action.kind, "posted")
+                mismatch = total_mismatch(ctx.package, action, outcome.posted, number)
+                if mismatch is not None:  # in the package (linked: never posted again) but not marked posted
+                    eng.release(action.kind, action.halo_id)
+                    eng.hold_now(action.kind, action.halo_id, action.label, mismatch)
+                    continue
+                eng.release(action.kind, action.halo_id)
                 posted.append((action, number, action.extra.fingerprint))
                 continue
             error = outcome.error or LedgerError("sync.ledger_failed", ledger=ctx.package, record=action.label,
@@ -260,6 +272,38 @@ def _post_batch(eng: SyncEngine, chunk: list[Action]) -> list[tuple[Action, str,
                                                          "detail": error.message})
             eng.hold_now(action.kind, action.halo_id, action.label, problem)
     return posted
+
+
+#: The largest difference between the package's and Halo's total (or tax) that is not a mismatch: one penny of
+#: rounding (issue 8: "a difference over 0.01 is held as a mismatch").
+TOLERANCE = Decimal("0.01")
+
+
+def halo_amounts(invoice: Any) -> tuple[Decimal, Decimal]:
+    """Halo's total and tax of an invoice as the package should hold them (credit notes positive)."""
+    lines = f.get(invoice, "lines", []) or []
+    net = sum((f.money(f.get(line, "net_amount")) for line in lines), Decimal("0"))
+    tax = sum((f.money(f.get(line, "tax_amount")) for line in lines), Decimal("0"))
+    header_tax = f.get(invoice, "tax_total")
+    if header_tax is not None:
+        tax = f.money(header_tax)
+    header_total = f.get(invoice, "total")
+    total = f.money(header_total) if header_total is not None else net + tax
+    sign = credit_sign(invoice)
+    return total * sign, tax * sign
+
+
+def total_mismatch(package: str, action: Action, posted: Posted, number: str) -> Problem | None:
+    """A held reason when the package's total or tax differs from Halo's by more than `TOLERANCE`."""
+    halo_total, halo_tax = halo_amounts(action.source)
+    off_total = abs(posted.total - halo_total) > TOLERANCE
+    off_tax = posted.tax is not None and abs(posted.tax - halo_tax) > TOLERANCE
+    if not (off_total or off_tax):
+        return None
+    return Problem("sync.total_mismatch", {
+        "record": action.label, "ledger": package, "number": number, "ledger_total": str(posted.total),
+        "ledger_tax": str(posted.tax) if posted.tax is not None else "(not given)", "halo_total": str(halo_total),
+        "halo_tax": str(halo_tax), "key": action.key})
 
 
 def _mark_posted(eng: SyncEngine, items: list[tuple[Action, str, str]]) -> None:

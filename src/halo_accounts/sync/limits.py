@@ -34,6 +34,9 @@ class Limits:
     """The connector shortens over-long customer and item names itself (deterministically, collision-aware)."""
     fits_text: bool = False
     """The connector cuts over-long free text (addresses, descriptions) itself: reported, not held."""
+    lines_need_item: bool = False
+    """A line carries an amount only when it names one of the package's items; a line without one is a
+    description line worth nothing (so an item-less Halo line needs the catch-all item, or the invoice is held)."""
 
 
 LIMITS: dict[str, Limits] = {
@@ -54,6 +57,7 @@ LIMITS: dict[str, Limits] = {
         line_needs_account=False,  # the item carries the income account
         fits_names=True,  # ledgers/quickbooks/qbxml/text.py shorten_name: deterministic "~XXXX" short names
         fits_text=True,  # ledgers/quickbooks/qbxml/text.py fits every text field to its qbXML length
+        lines_need_item=True,  # qbxml/NOTES.md §4.5 line notes: an InvoiceLineAdd with only Desc is a description line
     ),
     "sage50uk": Limits(
         package="Sage 50",

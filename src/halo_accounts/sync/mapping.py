@@ -52,6 +52,17 @@ def is_credit(invoice: Any) -> bool:
     return f.money(total) < 0
 
 
+def credit_sign(invoice: Any) -> Decimal:
+    """-1 for a credit note Halo keeps with negative amounts (its usual form), else 1: the package is sent a
+    credit with positive amounts either way."""
+    if record_kind(invoice) != "credit":
+        return Decimal(1)
+    total = f.get(invoice, "total")
+    if total is None:
+        total = sum(f.money(f.get(line, "net_amount")) for line in f.get(invoice, "lines", []) or [])
+    return Decimal(-1) if f.money(total) < 0 else Decimal(1)
+
+
 def record_kind(invoice: Any) -> Literal["invoice", "credit"]:
     return "credit" if is_credit(invoice) else "invoice"
 
@@ -170,7 +181,7 @@ def ledger_invoice(invoice: Any, *, customer_ref: str, number: str, key: str,
     Credit notes are posted as credits with positive amounts (Halo keeps them negative).
     """
     kind = record_kind(invoice)
-    sign = Decimal(-1) if kind == "credit" else Decimal(1)
+    sign = credit_sign(invoice)
     out_lines = tuple(
         InvoiceLine(
             product_ref=line.product_ref,

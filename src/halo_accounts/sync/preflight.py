@@ -249,6 +249,7 @@ def _check_line(ctx: Context, checks: Checks, invoice: Any, line: Any, n: int, r
     item_id = line_item_id(line)
     product_ref = ""
     item_account = ""
+    item = None
     if item_id is not None:
         item = ctx.items.get(item_id)
         item_name = clean(f.get(item, "name", "")) or f"item {item_id}"
@@ -272,6 +273,10 @@ def _check_line(ctx: Context, checks: Checks, invoice: Any, line: Any, n: int, r
             nominal, source = f.text(invoice, "global_nom_code"), "the invoice's nominal code"
         if not nominal:
             nominal, source = ctx.default_nominal, "Halo's default sales nominal code"
+    net, tax = f.money(f.get(line, "net_amount")), f.money(f.get(line, "tax_amount"))
+    itemless = item_id is None or (item is not None and f.flag(item, "ignore_from_accounting_sync"))
+    if itemless and ctx.limits.lines_need_item and (net or tax):
+        product_ref = _catch_all(ctx, checks, n, record)
     description_only = not product_ref and (item_id is None or item_id not in ctx.products_pending)
     need_account = ctx.limits.line_needs_account or description_only
     account = check_account(ctx, checks, nominal, source, record, where, required=need_account and not item_account)
@@ -284,9 +289,26 @@ def _check_line(ctx: Context, checks: Checks, invoice: Any, line: Any, n: int, r
         description=description,
         quantity=f.number(f.get(line, "qty_order")),
         unit_price=f.number(f.get(line, "unit_price")),
-        net_amount=f.money(f.get(line, "net_amount")),
-        tax_amount=f.money(f.get(line, "tax_amount")),
+        net_amount=net,
+        tax_amount=tax,
         tax_code=tax_code,
         account_code=account,
         department=f.ident(f.get(ctx.items.get(item_id or 0), "sage50uk_department_id")),
     )
+
+
+def _catch_all(ctx: Context, checks: Checks, n: int, record: str) -> str:
+    """The package reference of the catch-all item for a line with an amount but no usable item (the package
+    would take it as a description worth nothing); a failed check when there is none."""
+    name = ctx.catch_all_item
+    if not name:
+        checks.fail(f"line {n} item", Problem("sync.line_needs_item", {"record": record, "line": n,
+                                                                        "ledger": ctx.package}))
+        return ""
+    product = ctx.products.by_ref(name) or next(iter(ctx.products.by_name(name)), None)
+    if product is None:
+        checks.fail(f"line {n} item", Problem("sync.catch_all_missing", {"record": record, "item": name,
+                                                                          "line": n, "ledger": ctx.package}))
+        return ""
+    checks.ok(f"line {n} item", f"no item in Halo: carried by the catch-all item {name!r}")
+    return str(product.ref or product.code)

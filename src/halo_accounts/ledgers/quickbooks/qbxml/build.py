@@ -300,6 +300,9 @@ def txn_add(invoice: Invoice, edition: str, request_id: str = "", tax: TxnTax | 
         child(body, "Other", other_value(invoice.external_key))
     line_tag = f"{kind}LineAdd"
     for i, line in enumerate(invoice.lines):
+        if not line.product_ref and (line.net_amount or line.tax_amount):
+            # NOTES §4.5 line notes: a line with only Desc is a description line; its amount would be lost
+            raise RecordRejected("qb.invoice.line_without_item", record=record, line=i + 1)
         el = child(body, line_tag)
         ref(el, "ItemRef", line.product_ref, "Ref.Item", edition, record)
         if line.description:

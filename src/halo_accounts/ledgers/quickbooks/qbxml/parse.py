@@ -314,11 +314,12 @@ def posted_from(el: etree._Element) -> Posted:
     """InvoiceRet / CreditMemoRet -> Posted."""
     credit = el.tag.startswith("CreditMemo")
     total = decimal(el, "TotalAmount", default=None)
+    tax = decimal(el, "SalesTaxTotal", default=None)
     if total is None:
-        total = (decimal(el, "Subtotal") or Decimal("0")) + (decimal(el, "SalesTaxTotal") or Decimal("0"))
+        total = (decimal(el, "Subtotal") or Decimal("0")) + (tax or Decimal("0"))
     balance = decimal(el, "CreditRemaining" if credit else "BalanceRemaining", default=None)
     return Posted(ledger_id=text(el, "TxnID"), number=text(el, "RefNumber"), total=total,
-                  kind="credit" if credit else "invoice", balance=balance)
+                  kind="credit" if credit else "invoice", balance=balance, tax=tax)
 
 
 @dataclass(frozen=True)
