@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,24 @@ class World:
         """Audit-trail headers (TYPE 1 SI, 2 SC, 3 SR: NOTES §1.9.3)."""
         out = [h for h in (self.company.header(n) for n in self.company.header_numbers()) if h]
         return [h for h in out if ttype is None or h["TYPE"] == ttype]
+
+    def amount_differences(self) -> tuple[int, list[str]]:
+        """(documents compared, every difference over 0.01) between each Halo invoice or credit note the sync
+        marked posted and what Sage's audit trail holds for it (header NET_AMOUNT + TAX_AMOUNT, NOTES §1.9.3)."""
+        on_trail = {(int(h["TYPE"]), str(h["INV_REF"]).strip()): (Decimal(str(h["NET_AMOUNT"])), Decimal(str(h["TAX_AMOUNT"])))
+                    for h in self.headers() if int(h["TYPE"]) in (1, 2)}
+        compared, differences = 0, []
+        for inv in self.halo.export()["invoices"]:
+            found = on_trail.get((2 if float(inv["total"]) < 0 else 1, str(inv.get("thirdpartyinvoicenumber"))))
+            if not inv.get("posted") or found is None:
+                continue
+            compared += 1
+            halo_tax = abs(sum((Decimal(str(ln["tax_amount"])) for ln in inv["lines"]), Decimal(0)))
+            halo_total = abs(Decimal(str(inv["total"])))
+            net, tax = found
+            if abs(net + tax - halo_total) > Decimal("0.01") or abs(tax - halo_tax) > Decimal("0.01"):
+                differences.append(f"Halo {inv['id']}: Halo {halo_total}/{halo_tax}, Sage {net + tax}/{tax}")
+        return compared, differences
 
     def documents(self) -> list[dict[str, Any]]:
         """Invoicing-module documents (product/service invoices and credits)."""

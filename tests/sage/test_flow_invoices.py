@@ -91,6 +91,8 @@ def test_service_invoices_customers_products_and_credit_notes(world: Callable[..
     after = w.invoices()
     assert {i for i in after if after[i]["posted"] and after[i]["thirdpartyinvoicenumber"] in
             {str(d["INVOICE_NUMBER"]) for d in w.documents()}} == _eligible(seed)
+    compared, differences = w.amount_differences()
+    assert compared == len(_eligible(seed)) and not differences, differences
     third = w.engine().run()
     assert third.count("invoice", "posted") + third.count("credit", "posted") == 0
     assert third.count("customer", "created") + third.count("item", "created") == 0
@@ -113,6 +115,8 @@ def test_audit_trail_keeps_halo_numbers(world: Callable[..., World]) -> None:
         assert D(str(header["TAX_AMOUNT"])) == abs(sum(D(str(ln["tax_amount"])) for ln in inv["lines"]))
         assert header["ACCOUNT_REF"] in w.company.keys("sales")
     assert len(headers) == len(want)
+    compared, differences = w.amount_differences()
+    assert compared == len(want) and not differences, differences
     again = w.engine().run()
     assert again.count("invoice", "posted") == 0 and len(w.headers()) == len(want)
 
@@ -125,6 +129,8 @@ def test_audit_trail_takes_halo_numbers_with_letters(world: Callable[..., World]
     assert report.count("invoice", "posted") + report.count("credit", "posted") == len(want), report.held[:3]
     halo = w.invoices()
     assert {h["INV_REF"] for h in w.headers()} == {halo[i]["invoicenumber"] for i in want}  # e.g. INV00014 (30)
+    compared, differences = w.amount_differences()
+    assert compared == len(want) and not differences, differences
 
 
 def test_sage_numbered_document_found_by_key_after_a_crash(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
 from halo_accounts.store import NewEntry
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map, is_approved
+from halo_accounts.sync.invoices import TOLERANCE, halo_amounts
 from halo_accounts.sync.limits import limits_for
 from halo_accounts.sync.mapping import (
     clean,
@@ -44,7 +45,7 @@ from halo_accounts.sync.mapping import (
     ledger_invoice,
     record_kind,
 )
-from halo_accounts.sync.preflight import check_invoice, check_item
+from halo_accounts.sync.preflight import Problem, check_invoice, check_item
 
 COMMAND = "export sage50uk"
 CONFIRM_COMMAND = "export confirm"
@@ -253,8 +254,16 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool) -> Exported:
             result.held.append((label(invoice), checks.problem.message, checks.problem.fix))
             continue
         cid = f.ident(f.get(invoice, "client_id")) or 0
-        invoices.append((invoice, ledger_invoice(invoice, customer_ref=refs[cid], number=number, key="",
-                                                 lines=lines)))
+        built = ledger_invoice(invoice, customer_ref=refs[cid], number=number, key="", lines=lines)
+        halo_total, halo_tax = halo_amounts(invoice)
+        if abs(built.net_total + built.tax_total - halo_total) > TOLERANCE or abs(built.tax_total - halo_tax) > \
+                TOLERANCE:  # the file must carry every amount Halo has, or it is not written
+            problem = Problem("sync.export_total_mismatch", {
+                "record": label(invoice), "ledger": ctx.package, "file_total": str(built.net_total + built.tax_total),
+                "file_tax": str(built.tax_total), "halo_total": str(halo_total), "halo_tax": str(halo_tax)})
+            result.held.append((label(invoice), problem.message, problem.fix))
+            continue
+        invoices.append((invoice, built))
     if not invoices:
         return result
     run_id = store.start_run(COMMAND, {"folder": str(out), "again": again})

@@ -146,6 +146,13 @@ MESSAGES: list[Message] = [
         "Then mark it posted in Halo with: halo-accounts retry {key}",
     ),
     Message(
+        "sync.export_total_mismatch",
+        "{record} was not written to the import file: its lines add up to total {file_total} and tax {file_tax}, "
+        "but Halo has total {halo_total} and tax {halo_tax}.",
+        "Correct the invoice in Halo so its lines add up to its total (open it and save it again), then export "
+        "again.",
+    ),
+    Message(
         "sync.skip_excluded",
         "{record} was not sent: its client '{name}' is excluded from invoice sync in Halo.",
         "If it should go, untick 'Exclude from invoice sync' on the client in Halo (excludefrominvoicesync).",

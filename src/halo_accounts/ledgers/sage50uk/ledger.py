@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -469,6 +469,9 @@ class Sage50UKLedger:
                     put(item, name, value)
             ok = tp.Update()
         self.session.check(ok, f"posting {what}", account=ref, nominal=nominals)
+        stored = self._audit_header(inv.number, ttype, ref)  # what Sage holds, to compare with Halo's figures
+        if stored is not None:
+            return replace(self._posted_from_header(stored, inv.kind, inv.number), ledger_id=str(tp.PostingNumber))
         total = sum((sdo.money_dec(net) + sdo.money_dec(tax) for _, net, tax in lines), Decimal("0"))
         return Posted(ledger_id=str(tp.PostingNumber), number=inv.number, total=total, kind=inv.kind, balance=total)
 
@@ -537,9 +540,15 @@ class Sage50UKLedger:
             assigned = int(get(post.Header, "INVOICE_NUMBER"))
         if self.update_ledgers:
             self._update_ledgers(assigned, what)
-        total = sum((sdo.money_dec(net) + sdo.money_dec(tax) for _, net, tax in lines), Decimal("0"))
-        return Posted(ledger_id=str(assigned), number=inv.number or str(assigned), total=total, kind=inv.kind,
-                      balance=total)
+        stored = self._invoice_record(assigned)  # what Sage holds, to compare with Halo's figures
+        if stored is not None:
+            with self.session.guard(f"reading back {what}"):
+                net_total, tax_total = _dec(get(stored, "ITEMS_NET")), _dec(get(stored, "ITEMS_TAX"))
+        else:
+            net_total = sum((sdo.money_dec(net) for _, net, _ in lines), Decimal("0"))
+            tax_total = sum((sdo.money_dec(tax) for _, _, tax in lines), Decimal("0"))
+        return Posted(ledger_id=str(assigned), number=inv.number or str(assigned), total=net_total + tax_total,
+                      kind=inv.kind, balance=net_total + tax_total, tax=tax_total)
 
     @staticmethod
     def _invoice_number(number: str, what: str) -> int | None:
@@ -595,10 +604,11 @@ class Sage50UKLedger:
     def _posted_from_header(self, hd: Any, kind: Literal["invoice", "credit"], number: str,
                             ledger_id: str = "") -> Posted:
         with self.session.guard("reading a transaction"):
-            total = _dec(get(hd, "NET_AMOUNT")) + _dec(get(hd, "TAX_AMOUNT"))
+            tax = _dec(get(hd, "TAX_AMOUNT"))
+            total = _dec(get(hd, "NET_AMOUNT")) + tax
             header_number = str(get(hd, "HEADER_NUMBER"))
         return Posted(ledger_id=ledger_id or header_number, number=number, total=total, kind=kind,
-                      balance=self._outstanding(hd))
+                      balance=self._outstanding(hd), tax=tax)
 
     def find_invoice(self, number: str, kind: Literal["invoice", "credit"] = "invoice",
                      external_key: str = "") -> Posted | None:
@@ -657,7 +667,7 @@ class Sage50UKLedger:
         hd = self._audit_header(number, ttype, owner) if posted_code else None
         if hd is not None:
             return self._posted_from_header(hd, kind, number, ledger_id=number), owner
-        return Posted(ledger_id=number, number=number, total=net + tax, kind=kind, balance=None), owner
+        return Posted(ledger_id=number, number=number, total=net + tax, kind=kind, balance=None, tax=tax), owner
 
     def payments(self, since: datetime | None = None) -> Iterator[Payment]:
         """Receipts (SR/SA) allocated to invoices, one `Payment` per (receipt, invoice); ``ledger_id`` is

@@ -84,8 +84,10 @@ def _line(ctx: Ctx, family: str, fields: dict[str, Any], customer_code: dict[str
         line["Rate"] = str((decimal(amount) / decimal(qty)).quantize(Decimal("0.00001")).normalize())
     if "ClassRef" in fields:
         line["ClassRef"] = ctx.ref_to("ClassRef", fields["ClassRef"], family)
-    if amount is not None or item is not None:
+    if item is not None:
         line["Amount"] = money(decimal(amount))
+    # else: NOTES §4.5 line notes [I]: a line without an ItemRef is a description line and carries no amount,
+    # whatever Amount the request gave (so a document posted "light" shows a smaller total than was sent).
     if "TaxAmount" in fields:
         line["_GivenTaxAmount"] = fields["TaxAmount"]
     if "ServiceDate" in fields:
