@@ -129,7 +129,8 @@ class Posted:
     """What the package says about a transaction it holds."""
 
     ledger_id: str
-    """The package's id (QuickBooks TxnID, Sage transaction number)."""
+    """The package's own id (QuickBooks TxnID; Sage the audit header number once on the ledgers, else the invoice
+    number). Links keep it, and payments name it (`Payment.invoice_ledger_id`)."""
     number: str
     """The package's reference number (QuickBooks RefNumber, Sage invoice number)."""
     total: Decimal = Decimal("0")
@@ -155,6 +156,9 @@ class Payment:
     reference: str = ""
     method: str = ""
     modified: datetime | None = None
+    invoice_ledger_id: str = ""
+    """The package's own id of the invoice it pays (`Posted.ledger_id`: QuickBooks TxnID, Sage audit header
+    number). Payments are matched by it and by customer, never by the user-editable number alone."""
 
 
 class LedgerError(HaloAccountsError):

@@ -21,14 +21,18 @@ class Link:
     number: str
     fingerprint: str
     updated: str
+    customer_ref: str = ""
+    """Invoices and credits: the package customer it was posted to (empty on links older than store version 2)."""
 
 
 def _link(row: sqlite3.Row) -> Link:
-    return Link(row["kind"], row["halo_id"], row["ledger_ref"], row["number"], row["fingerprint"], row["updated"])
+    return Link(row["kind"], row["halo_id"], row["ledger_ref"], row["number"], row["fingerprint"], row["updated"],
+                row["customer_ref"])
 
 
 class LinksMixin(StoreBase):
-    def link(self, kind: str, halo_id: str, ledger_ref: str, *, number: str = "", fingerprint: str = "") -> None:
+    def link(self, kind: str, halo_id: str, ledger_ref: str, *, number: str = "", fingerprint: str = "",
+             customer_ref: str = "") -> None:
         """Record (or update) that Halo ``halo_id`` is ledger ``ledger_ref``.
 
         A ledger reference already linked to another Halo record of the same kind is refused with
@@ -46,12 +50,14 @@ class LinksMixin(StoreBase):
                     "store.link_conflict", kind=kind, ledger_ref=ledger_ref, halo_id=halo_id, other=other[0]
                 )
             self._execute(
-                """INSERT INTO links (kind, halo_id, ledger_ref, number, fingerprint, updated)
-                   VALUES (?, ?, ?, ?, ?, ?)
+                """INSERT INTO links (kind, halo_id, ledger_ref, number, fingerprint, updated, customer_ref)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (kind, halo_id) DO UPDATE SET
                        ledger_ref = excluded.ledger_ref, number = excluded.number,
-                       fingerprint = excluded.fingerprint, updated = excluded.updated""",
-                (kind, str(halo_id), ledger_ref, number, fingerprint, self.now()),
+                       fingerprint = excluded.fingerprint, updated = excluded.updated,
+                       customer_ref = CASE WHEN excluded.customer_ref <> '' THEN excluded.customer_ref
+                                           ELSE links.customer_ref END""",
+                (kind, str(halo_id), ledger_ref, number, fingerprint, self.now(), customer_ref),
             )
 
     def unlink(self, kind: str, halo_id: str) -> bool:

@@ -76,6 +76,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             updated TEXT NOT NULL
         )""",
     ),
+    (
+        # The package customer a document was posted to, so a payment is matched by the package's own id of the
+        # invoice AND by customer (issue 8.2; qbxml/NOTES.md §3.6: RefNumber is not unique). Empty on older links.
+        "ALTER TABLE links ADD COLUMN customer_ref TEXT NOT NULL DEFAULT ''",
+    ),
 )
 LATEST = len(MIGRATIONS)
 

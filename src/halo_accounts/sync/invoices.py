@@ -250,8 +250,9 @@ def _post_batch(eng: SyncEngine, chunk: list[Action]) -> list[tuple[Action, str,
                 number = outcome.posted.number or inv.number
                 eng.store.journal_confirm(entry_id, ledger_ref=outcome.posted.ledger_id, number=number,
                                           response=f"{outcome.posted.ledger_id} {number} {outcome.posted.total}")
-                eng.store.link(action.kind, action.halo_id, number, number=number,
-                               fingerprint=action.extra.fingerprint)
+                # the package's own id (TxnID), not the user-editable number: payments are matched by it
+                eng.store.link(action.kind, action.halo_id, outcome.posted.ledger_id or number, number=number,
+                               fingerprint=action.extra.fingerprint, customer_ref=inv.customer_ref)
                 eng.report.bump(action.kind, "posted")
                 mismatch = total_mismatch(ctx.package, action, outcome.posted, number)
                 if mismatch is not None:  # in the package (linked: never posted again) but not marked posted

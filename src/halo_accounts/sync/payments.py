@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from halo_accounts.ledgers.port import Payment
+from halo_accounts.store.links import Link
+from halo_accounts.sync.mapping import external_key
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 
 if TYPE_CHECKING:
@@ -40,7 +43,7 @@ def plan(eng: SyncEngine, plan: Plan) -> None:
             newest = stamp if newest is None or stamp > newest else newest
         if eng.store.find_link("payment", ledger_ref=payment.ledger_id) is not None:
             continue
-        link = eng.store.find_link("invoice", ledger_ref=payment.invoice_number) if payment.invoice_number else None
+        link = invoice_link(eng, payment)
         if link is None:
             foreign += 1
             continue
@@ -55,6 +58,41 @@ def plan(eng: SyncEngine, plan: Plan) -> None:
         eng.report.bump("payment", "not_from_halo", foreign)
     cursor = min(started, newest) if newest is not None else started
     plan.cursor = cursor.isoformat()  # type: ignore[attr-defined]
+
+
+def _same_customer(link: Link, payment: Payment) -> bool:
+    """Whether the payment's customer is the one the invoice was posted to (unknown on either side: not refused)."""
+    return not (link.customer_ref and payment.customer_ref) or \
+        link.customer_ref.casefold() == payment.customer_ref.casefold()
+
+
+def invoice_link(eng: SyncEngine, payment: Payment) -> Link | None:
+    """The Halo invoice a package payment pays: by the package's own id of the invoice and by customer, never by
+    the invoice number alone (qbxml/NOTES.md §3.6: RefNumber is not unique and can be edited), so a renumbered
+    invoice is still found and a hand-keyed one that reuses our number for another customer is not ours.
+
+    A link made before package ids were kept (its reference is the number) is matched by number only once the
+    package confirms, by our key on the document, that the invoice paid is ours; the link is then upgraded."""
+    if payment.invoice_ledger_id:
+        link = eng.store.find_link("invoice", ledger_ref=payment.invoice_ledger_id)
+        if link is not None:
+            return link if _same_customer(link, payment) else None
+    if not payment.invoice_number:
+        return None
+    legacy = eng.store.find_link("invoice", ledger_ref=payment.invoice_number)
+    if legacy is None or legacy.customer_ref or legacy.ledger_ref != legacy.number:
+        return None  # a current link is found by the package id above, never by the number
+    if not payment.invoice_ledger_id:
+        return legacy  # the package names no id for what the payment pays: the number is all there is
+    ctx = eng.ctx
+    assert ctx is not None
+    found = eng.ledger.find_invoice(legacy.number, "invoice", external_key(ctx.tenant, legacy.halo_id))
+    if found is None or found.ledger_id != payment.invoice_ledger_id:
+        return None
+    if not eng.dry_run:
+        eng.store.link("invoice", legacy.halo_id, found.ledger_id, number=legacy.number,
+                       fingerprint=legacy.fingerprint, customer_ref=payment.customer_ref)
+    return eng.store.get_link("invoice", legacy.halo_id) if not eng.dry_run else legacy
 
 
 def record(eng: SyncEngine, payment: Any, invoice_id: int) -> dict[str, Any]:

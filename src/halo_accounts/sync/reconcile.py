@@ -33,8 +33,8 @@ def before_plan(eng: SyncEngine) -> None:
             if found is not None:
                 number = found.number or req.get("number", "")
                 with eng.store.transaction():
-                    eng.store.link(entry.kind, entry.halo_id, number, number=number,
-                                   fingerprint=req.get("fingerprint", ""))
+                    eng.store.link(entry.kind, entry.halo_id, found.ledger_id or number, number=number,
+                                   fingerprint=req.get("fingerprint", ""), customer_ref=req.get("customer_ref", ""))
                     eng.store.journal_reconciled(entry.id, found=True, ledger_ref=found.ledger_id, number=number)
             else:
                 eng.store.journal_reconciled(entry.id, found=False)

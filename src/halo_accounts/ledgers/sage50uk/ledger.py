@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -470,8 +470,8 @@ class Sage50UKLedger:
             ok = tp.Update()
         self.session.check(ok, f"posting {what}", account=ref, nominal=nominals)
         stored = self._audit_header(inv.number, ttype, ref)  # what Sage holds, to compare with Halo's figures
-        if stored is not None:
-            return replace(self._posted_from_header(stored, inv.kind, inv.number), ledger_id=str(tp.PostingNumber))
+        if stored is not None:  # its ledger_id: the audit header number, as receipts name it (`payments`)
+            return self._posted_from_header(stored, inv.kind, inv.number)
         total = sum((sdo.money_dec(net) + sdo.money_dec(tax) for _, net, tax in lines), Decimal("0"))
         return Posted(ledger_id=str(tp.PostingNumber), number=inv.number, total=total, kind=inv.kind, balance=total)
 
@@ -540,6 +540,10 @@ class Sage50UKLedger:
             assigned = int(get(post.Header, "INVOICE_NUMBER"))
         if self.update_ledgers:
             self._update_ledgers(assigned, what)
+        ttype = int(sdo.TransType.SC if credit else sdo.TransType.SI)
+        on_trail = self._audit_header(str(assigned), ttype, ref) if self.update_ledgers else None
+        if on_trail is not None:  # ledgers updated: what the audit trail holds, under its header number
+            return self._posted_from_header(on_trail, inv.kind, inv.number or str(assigned))
         stored = self._invoice_record(assigned)  # what Sage holds, to compare with Halo's figures
         if stored is not None:
             with self.session.guard(f"reading back {what}"):
@@ -666,7 +670,7 @@ class Sage50UKLedger:
             posted_code = 1
         hd = self._audit_header(number, ttype, owner) if posted_code else None
         if hd is not None:
-            return self._posted_from_header(hd, kind, number, ledger_id=number), owner
+            return self._posted_from_header(hd, kind, number), owner
         return Posted(ledger_id=number, number=number, total=net + tax, kind=kind, balance=None, tax=tax), owner
 
     def payments(self, since: datetime | None = None) -> Iterator[Payment]:
@@ -711,4 +715,5 @@ class Sage50UKLedger:
                     spl.MoveNext()
             for receipt, (amount, when, reference) in sorted(by_receipt.items()):
                 yield Payment(ledger_id=f"{receipt}-{invoice_header}", invoice_number=inv_ref, amount=amount,
-                              date=when, customer_ref=account, reference=reference)
+                              date=when, customer_ref=account, reference=reference,
+                              invoice_ledger_id=str(invoice_header))

@@ -134,6 +134,20 @@ class Company:
 
         return str(self._in_txn(work))
 
+    def renumber(self, kind: str, txn_id: str, ref_number: str) -> None:
+        """Change a transaction's RefNumber, as a user may in QuickBooks (the number is editable and not unique,
+        NOTES §3.6; the TxnID stays)."""
+        def work() -> None:
+            rec = self._ctx.store.get(kind, txn_id)
+            if rec is None:
+                raise KeyError(f"no {kind} {txn_id}")
+            rec["RefNumber"] = ref_number
+            self._ctx.touch(rec)
+            owner = (rec.get("CustomerRef") or {}).get("ListID")
+            self._ctx.save(kind, rec, refnum=ref_number, owner=owner)
+
+        self._in_txn(work)
+
     # -- assertions and demo -----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Records per kind (customer, item, invoice, creditmemo, payment, account, ...)."""

@@ -355,6 +355,7 @@ def payments_from(el: etree._Element) -> tuple[list[Payment], list[AppliedTo]]:
             reference=text(el, "RefNumber"),
             method=text(el, "PaymentMethodRef/FullName"),
             modified=parse_datetime(text(el, "TimeModified")),
+            invoice_ledger_id=entry.txn_id,
         ))
     return payments, applied
 
