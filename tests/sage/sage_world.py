@@ -113,7 +113,8 @@ class World:
         """(documents compared, every difference over 0.01) between each Halo invoice or credit note the sync
         marked posted and what Sage's audit trail holds for it (header NET_AMOUNT + TAX_AMOUNT, NOTES
         §1.9.3)."""
-        on_trail = {(int(h["TYPE"]), str(h["INV_REF"]).strip()): (Decimal(str(h["NET_AMOUNT"])), Decimal(str(h["TAX_AMOUNT"])))
+        on_trail = {(int(h["TYPE"]), str(h["INV_REF"]).strip()):
+                    (Decimal(str(h["NET_AMOUNT"])), Decimal(str(h["TAX_AMOUNT"])))
                     for h in self.headers() if int(h["TYPE"]) in (1, 2)}
         compared, differences = 0, []
         for inv in self.halo.export()["invoices"]:
