@@ -69,6 +69,7 @@ BUILDERS = {
     "customer_mod": "test_customer_builders",
     "item_add": "test_item_builder",
     "txn_add": "test_txn_builder",
+    "invoice_set_credit": "test_invoice_set_credit_builder",
     "host_query": "test_query_builders",
     "company_query": "test_query_builders",
     "preferences_query": "test_query_builders",
@@ -86,6 +87,14 @@ def test_every_builder_is_listed() -> None:
     }
     assert found == set(BUILDERS)
     assert set(BUILDERS.values()) <= set(globals())
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_invoice_set_credit_builder(edition: str) -> None:
+    one = build.invoice_set_credit("1A2-1700000000", "1700000001", [("1B3-1700000000", Decimal("12.5"))], "1")
+    two = build.invoice_set_credit("1A2-1700000000", "1700000002", [("1B3-1700000000", Decimal("1")),
+                                                                   ("1B4-1700000000", Decimal("2.25"))], "2")
+    assert_valid(document([one, two], "13.0"), VERSIONS)
 
 
 ADDRESS = Address(lines=("Unit 12, The Old Mill Business Park, Very Long Road Name", "Leeds Road"), city="Leeds",

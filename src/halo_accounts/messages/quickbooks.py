@@ -122,6 +122,10 @@ MESSAGES: list[Message] = [
             "description worth nothing, so it was not sent.",
             "Give the line an item in Halo, or set [sync] catch_all_item to the QuickBooks item that should carry "
             "such lines. Then run the sync again."),
+    Message("qb.credit.not_found",
+            "QuickBooks no longer has the documents of {record}: the credit could not be applied.",
+            "Apply the credit note to the invoice by hand in QuickBooks (Customers > Receive Payments > "
+            "Discounts and Credits), or check that neither was deleted."),
     Message("qb.tax.us_one_rate",
             "{record} uses more than one sales tax rate ({rates}); a US QuickBooks invoice has one sales tax "
             "item per invoice.",

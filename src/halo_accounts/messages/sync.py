@@ -153,6 +153,17 @@ MESSAGES: list[Message] = [
         "again.",
     ),
     Message(
+        "sync.credit_invoice_missing",
+        "{record} credits Halo invoice {invoice_id}, which is not in {ledger} from this program, so the credit "
+        "was not applied to it.",
+        "Apply the credit to the invoice by hand in {ledger} if it should be; the credit note itself is posted.",
+    ),
+    Message(
+        "sync.credit_not_applied",
+        "{record} is posted, but {ledger} did not apply it to the invoice it credits: {detail}",
+        "Apply the credit to the invoice by hand in {ledger}; the credit note itself is posted.",
+    ),
+    Message(
         "sync.skip_excluded",
         "{record} was not sent: its client '{name}' is excluded from invoice sync in Halo.",
         "If it should go, untick 'Exclude from invoice sync' on the client in Halo (excludefrominvoicesync).",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.ledgers.port import Invoice, LedgerError, Posted, RecordRejected, batched
+from halo_accounts.sync import credits
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.mapping import (
     ResolvedLine,
@@ -45,7 +46,7 @@ def read(eng: SyncEngine, plan: Plan) -> list[Any]:
 #: memory per not-posted invoice stays small (the plan holds them all before applying).
 HEADER_FIELDS = ("id", "invoicenumber", "client_id", "client_name", "invoice_date", "duedate", "reference",
                  "cust_order_number", "order_number", "total", "voided", "requires_approval", "approval_status",
-                 "approvaldatetime", "global_nom_code", "tax_total")
+                 "approvaldatetime", "global_nom_code", "tax_total", "creditlinkedtoinvoiceid")
 LINE_FIELDS = ("id", "item_shortdescription", "item_longdescription", "qty_order", "unit_price", "net_amount",
                "tax_amount", "tax_code", "nominal_code", "sequenceid")
 
@@ -219,6 +220,7 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
         done += len(chunk)
         eng.progress("invoices", done, total)
     _mark_posted(eng, marks)
+    credits.apply(eng, plan)
 
 
 def _post_batch(eng: SyncEngine, chunk: list[Action]) -> list[tuple[Action, str, str]]:

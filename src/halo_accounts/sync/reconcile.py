@@ -7,6 +7,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from halo_accounts.sync import credits
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.plan import Action, Plan
 
@@ -28,7 +29,9 @@ def before_plan(eng: SyncEngine) -> None:
     """Package writes (look the record up in the package) and Halo payments (look them up in Halo)."""
     for entry in eng.store.unconfirmed("ledger"):
         req = _request(entry)
-        if entry.kind in ("invoice", "credit"):
+        if entry.action == credits.ACTION:
+            credits.reconcile(eng, entry)
+        elif entry.kind in ("invoice", "credit"):
             found = eng.ledger.find_invoice(req.get("number", ""), entry.kind, req.get("external_key", entry.key))
             if found is not None:
                 number = found.number or req.get("number", "")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Literal, TypeVar
 
 from lxml import etree
@@ -563,6 +564,37 @@ class QuickBooksLedger:
                     else:
                         results[i] = Outcome(key=key, posted=parse.posted_from(ret))
         return [r for r in results if r is not None]
+
+    # ------------------------------------------------------------ credits applied to invoices
+
+    def _txn(self, kind: Literal["Invoice", "CreditMemo"], txn_id: str) -> etree._Element | None:
+        rets = self._find(build.txn_query(kind, self._rid(), txn_ids=[txn_id], include_linked_txns=True),
+                          f"{kind} {txn_id}")
+        return rets[0] if rets else None
+
+    def credit_applied(self, credit_id: str, invoice_id: str) -> bool:
+        """Whether the credit memo ``credit_id`` is already applied to invoice ``invoice_id`` (the invoice's
+        LinkedTxn, NOTES §4.7 IncludeLinkedTxns)."""
+        invoice = self._txn("Invoice", invoice_id)
+        return invoice is not None and any(
+            parse.text(link, "TxnID") == credit_id for link in invoice.findall("LinkedTxn"))
+
+    def apply_credit(self, credit_id: str, invoice_id: str) -> Decimal:
+        """Apply credit memo ``credit_id`` to invoice ``invoice_id`` (InvoiceMod SetCredit), as much of it as the
+        invoice still owes; the amount applied (0 when nothing is left to apply on either side)."""
+        invoice, credit = self._txn("Invoice", invoice_id), self._txn("CreditMemo", credit_id)
+        record = f"credit memo {credit_id} on invoice {invoice_id}"
+        if invoice is None or credit is None:
+            raise RecordRejected("qb.credit.not_found", record=record)
+        owed = parse.decimal(invoice, "BalanceRemaining") or Decimal("0")
+        left = parse.decimal(credit, "CreditRemaining") or Decimal("0")
+        applied = min(owed, left)
+        if applied <= 0:
+            return Decimal("0")
+        rs = self._one(build.invoice_set_credit(invoice_id, parse.text(invoice, "EditSequence"),
+                                                [(credit_id, applied)], self._rid()))
+        self._check(rs, record)
+        return applied
 
     # ------------------------------------------------------------ payments
 

@@ -49,6 +49,7 @@ HANDLERS: dict[str, Handler] = {
     "TermsQueryRq": lists.terms_query,
     "ClassQueryRq": lists.class_query,
     "InvoiceAddRq": sales.invoice_add,
+    "InvoiceModRq": sales.invoice_mod,
     "InvoiceQueryRq": sales.invoice_query,
     "CreditMemoAddRq": sales.credit_memo_add,
     "CreditMemoQueryRq": sales.credit_memo_query,

@@ -29,7 +29,7 @@ from halo_accounts.sandbox.quickbooks.render import (
     ret,
     to_dict,
 )
-from halo_accounts.sandbox.quickbooks.status import UnsupportedBySandbox, parse_failure
+from halo_accounts.sandbox.quickbooks.status import QbError, UnsupportedBySandbox, parse_failure, status
 from halo_accounts.sandbox.quickbooks.store import Record
 
 KIND = {"Invoice": "invoice", "CreditMemo": "creditmemo"}
@@ -286,6 +286,48 @@ def _query(family: str) -> Callable[[Ctx, etree._Element], Reply]:
 
 def invoice_add(ctx: Ctx, rq: etree._Element) -> Reply:
     return txn_add(ctx, rq, "Invoice")
+
+
+def invoice_mod(ctx: Ctx, rq: etree._Element) -> Reply:
+    """InvoiceMod (NOTES §4.5 InvoiceMod order: TxnID, EditSequence, ..., SetCredit*): the sandbox applies
+    existing credit memos to the invoice (SetCredit: CreditTxnID, AppliedAmount) and nothing else."""
+    mod = rq.find("InvoiceMod")
+    if mod is None:
+        raise parse_failure("InvoiceMod is required")
+    txn_id, edit_seq = mod.findtext("TxnID", ""), mod.findtext("EditSequence", "")
+    rec = ctx.store.get("invoice", txn_id)
+    if rec is None:
+        raise QbError(status(3120, value=txn_id))
+    if edit_seq != rec["EditSequence"]:
+        raise QbError(status(3200, value=edit_seq), [render_txn("Invoice", rec, lines=True, links=True)])
+    for el in mod:
+        if el.tag not in ("TxnID", "EditSequence", "SetCredit"):
+            raise UnsupportedBySandbox(f"InvoiceMod/{el.tag}")
+    owner = rec["CustomerRef"]["ListID"]
+    credits = []
+    for el in mod.findall("SetCredit"):
+        credit = ctx.store.get("creditmemo", el.findtext("CreditTxnID", ""))
+        amount = decimal(el.findtext("AppliedAmount", "0"))
+        if credit is None or credit["CustomerRef"]["ListID"] != owner:
+            raise QbError(status(3120, value=el.findtext("CreditTxnID", "")))
+        if amount > decimal(credit["CreditRemaining"]) or amount > decimal(rec["BalanceRemaining"]):
+            raise QbError(status(3210, field="SetCredit AppliedAmount", value=money(amount),
+                                 reason="The credit applied is more than the credit left or the amount due."))
+        rec["_links"].append({"TxnID": credit["TxnID"], "TxnType": "CreditMemo", "TxnDate": credit["TxnDate"],
+                              "RefNumber": credit.get("RefNumber"), "LinkType": "AMTTYPE",
+                              "Amount": money(-amount)})
+        credit["CreditRemaining"] = money(decimal(credit["CreditRemaining"]) - amount)
+        credit["_links"].append({"TxnID": rec["TxnID"], "TxnType": "Invoice", "TxnDate": rec["TxnDate"],
+                                 "RefNumber": rec.get("RefNumber"), "LinkType": "AMTTYPE", "Amount": money(amount)})
+        ctx.touch(credit)
+        credits.append(credit)
+    refresh_balance(rec)
+    ctx.touch(rec)
+    ctx.save("invoice", rec, refnum=rec.get("RefNumber"), owner=owner)
+    for credit in credits:
+        ctx.save("creditmemo", credit, refnum=credit.get("RefNumber"), owner=owner)
+    refresh_customer_balance(ctx, owner)
+    return Reply(rets=[render_txn("Invoice", rec, lines=True, links=True)])
 
 
 def credit_memo_add(ctx: Ctx, rq: etree._Element) -> Reply:

@@ -321,6 +321,21 @@ def txn_add(invoice: Invoice, edition: str, request_id: str = "", tax: TxnTax | 
     return Built(rq, shortened)
 
 
+def invoice_set_credit(txn_id: str, edit_sequence: str, credits: Sequence[tuple[str, Decimal]],
+                       request_id: str = "") -> etree._Element:
+    """InvoiceMod applying existing credit memos to an invoice (NOTES §4.5 InvoiceMod order: TxnID, EditSequence,
+    ..., SetCredit* with CreditTxnID and AppliedAmount; SetCredit is v10.0+)."""
+    rq = _rq("InvoiceMod", request_id)
+    body = child(rq, "InvoiceMod")
+    child(body, "TxnID", txn_id)
+    child(body, "EditSequence", edit_sequence)
+    for credit_txn_id, applied in credits:
+        sc = child(body, "SetCredit")
+        child(sc, "CreditTxnID", credit_txn_id)
+        child(sc, "AppliedAmount", amount(applied, record="the credit applied", field="AppliedAmount"))
+    return rq
+
+
 # ---------------------------------------------------------------- queries (NOTES §4.3, §4.7)
 
 def host_query(request_id: str = "") -> etree._Element:
