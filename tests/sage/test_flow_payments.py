@@ -84,3 +84,21 @@ def test_tax_codes_imported_into_halo_and_mapped(world: World) -> None:
     w.engine().run()
     splits = [w.company.split(n) for h in w.headers(1) for n in w.company.split_numbers(int(h["HEADER_NUMBER"]))]
     assert splits and {s["TAX_CODE"] for s in splits if s} <= {0, 1, 2, 5}
+
+
+def test_receipt_on_a_hand_keyed_invoice_with_our_number_is_not_ours(world: World) -> None:
+    """Issue 8.2: an invoice keyed in Sage by hand under one of our numbers for another customer, and paid, sends
+    nothing to Halo: receipts are matched by the audit header they pay and its account, not by the number."""
+    w = world
+    w.engine().run()
+    ours = _sage_invoices(w)[0]
+    other = next(ref for ref in w.company.keys("sales") if ref != ours["ACCOUNT_REF"])
+    theirs = w.company.post_transaction(
+        {"TYPE": 1, "ACCOUNT_REF": other, "DATE": date(2026, 11, 5), "INV_REF": ours["INV_REF"], "DETAILS": "by hand"},
+        [{"NOMINAL_CODE": "4000", "TAX_CODE": 1, "NET_AMOUNT": 50.0, "TAX_AMOUNT": 10.0, "DATE": date(2026, 11, 5)}])
+    w.company.receive_payment(other, theirs, 60.0, date(2026, 11, 6), reference="HAND1")
+    report = w.engine().run()
+    assert report.count("payment", "paid") == 0
+    assert not [p for p in w.halo.export()["payments"] if p.get("sage50_reference")]
+    link = next(lk for lk in w.store.links("invoice") if lk.number == ours["INV_REF"])
+    assert link.ledger_ref == str(ours["HEADER_NUMBER"]) and link.customer_ref == ours["ACCOUNT_REF"]
