@@ -54,19 +54,19 @@ def test_an_application_whose_answer_was_lost_is_looked_up_not_repeated(world: A
     seed = small_seed(12)
     invoice_id, credit_id = _linked_pair(seed)
     w = world(seed)
-    def cut(*_: object) -> Decimal:
+    def cut(*_: object) -> list[Decimal]:
         raise RuntimeError("the process died while QuickBooks was answering")
 
-    w.ledger.apply_credit = cut  # type: ignore[method-assign]
+    w.ledger.apply_credits = cut  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         w.engine().run()
-    del w.ledger.apply_credit  # the real method again
+    del w.ledger.apply_credits  # the real method again
     credit_link, invoice_link = w.store.get_link("credit", str(credit_id)), w.store.get_link("invoice",
                                                                                                str(invoice_id))
     assert credit_link is not None and invoice_link is not None
     # The crash came after QuickBooks applied it but before we heard: the journal entry is still "sent".
-    applied = w.ledger.apply_credit(credit_link.ledger_ref, invoice_link.ledger_ref)
-    assert applied == Decimal("12.00")
+    applied = w.ledger.apply_credits([(credit_link.ledger_ref, invoice_link.ledger_ref)])
+    assert applied == [Decimal("12.00")]
     assert [e.halo_id for e in w.store.unconfirmed("ledger") if e.action == credits.ACTION] == [str(credit_id)]
     w.engine().run()
     assert not [e for e in w.store.unconfirmed("ledger")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from halo_accounts.ledgers.port import LedgerError, LedgerUnavailable
+from halo_accounts.ledgers.port import LedgerError
 from halo_accounts.messages import render
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.plan import Plan
@@ -23,8 +23,9 @@ ACTION = "apply_credit"
 
 def apply(eng: SyncEngine, plan: Plan) -> None:
     """Apply every credit note this run posted (or found posted) to the invoice Halo links it to."""
-    if not callable(getattr(eng.ledger, "apply_credit", None)):
+    if not callable(getattr(eng.ledger, "apply_credits", None)):
         return
+    todo: list[tuple[str, str, str, str]] = []
     for action in plan.actions:
         if action.kind != "credit" or action.op not in ("post", "writeback"):
             continue
@@ -38,26 +39,31 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
         if invoice is None:
             _not_applied(eng, action.halo_id, action.label, "sync.credit_invoice_missing", invoice_id=target)
             continue
-        apply_one(eng, action.halo_id, action.label, credit.ledger_ref, invoice.ledger_ref)
+        todo.append((action.halo_id, action.label, credit.ledger_ref, invoice.ledger_ref))
+    apply_many(eng, todo)
 
 
-def apply_one(eng: SyncEngine, halo_id: str, label: str, credit_id: str, invoice_id: str) -> None:
-    """Journal, send and confirm one application (a package refusal is reported, the run goes on)."""
-    key = f"{credit_id}>{invoice_id}"
-    entry_id = eng.journal_many("ledger", ACTION, [("credit", halo_id, key, {"credit": credit_id,
-                                                                              "invoice": invoice_id})])[0]
-    try:
-        applied = eng.ledger.apply_credit(credit_id, invoice_id)  # type: ignore[attr-defined]
-    except LedgerUnavailable:
-        raise  # stays "sent": looked up before anything is sent again
-    except LedgerError as exc:
-        eng.store.journal_fail(entry_id, code=exc.code, message=exc.message)
-        _not_applied(eng, halo_id, label, "sync.credit_not_applied", detail=exc.message)
+def apply_many(eng: SyncEngine, todo: list[tuple[str, str, str, str]]) -> None:
+    """Journal, send (one batch) and confirm applications: (Halo credit id, label, credit id, invoice id) each.
+    A package refusal is reported and the run goes on; the package unreachable leaves the entries "sent"."""
+    if not todo:
         return
-    with eng.store.transaction():
-        eng.store.journal_confirm(entry_id, ledger_ref=invoice_id, number=str(applied), response=f"applied {applied}")
-        eng.store.link(LINK, halo_id, key, number=str(applied))
-    eng.report.bump("credit", "applied")
+    entry_ids = eng.journal_many("ledger", ACTION, [
+        ("credit", halo_id, f"{credit_id}>{invoice_id}", {"credit": credit_id, "invoice": invoice_id})
+        for halo_id, _, credit_id, invoice_id in todo])
+    results = eng.ledger.apply_credits([(c, i) for _, _, c, i in todo])  # type: ignore[attr-defined]
+    for entry_id, (halo_id, label, credit_id, invoice_id), result in zip(entry_ids, todo, results, strict=True):
+        if isinstance(result, LedgerError):
+            if result.retryable:
+                continue  # unanswered: stays "sent", looked up first by the next run
+            eng.store.journal_fail(entry_id, code=result.code, message=result.message)
+            _not_applied(eng, halo_id, label, "sync.credit_not_applied", detail=result.message)
+            continue
+        with eng.store.transaction():
+            eng.store.journal_confirm(entry_id, ledger_ref=invoice_id, number=str(result),
+                                      response=f"applied {result}")
+            eng.store.link(LINK, halo_id, f"{credit_id}>{invoice_id}", number=str(result))
+        eng.report.bump("credit", "applied")
 
 
 def reconcile(eng: SyncEngine, entry: Any) -> None:
@@ -73,7 +79,7 @@ def reconcile(eng: SyncEngine, entry: Any) -> None:
             eng.store.link(LINK, entry.halo_id, entry.key, number="")
         eng.store.journal_reconciled(entry.id, found=landed, ledger_ref=invoice_id if landed else "")
     if not landed and credit_id and invoice_id:
-        apply_one(eng, entry.halo_id, f"credit note (Halo id {entry.halo_id})", credit_id, invoice_id)
+        apply_many(eng, [(entry.halo_id, f"credit note (Halo id {entry.halo_id})", credit_id, invoice_id)])
 
 
 def _not_applied(eng: SyncEngine, halo_id: str, label: str, code: str, **params: Any) -> None:

@@ -579,22 +579,54 @@ class QuickBooksLedger:
         return invoice is not None and any(
             parse.text(link, "TxnID") == credit_id for link in invoice.findall("LinkedTxn"))
 
-    def apply_credit(self, credit_id: str, invoice_id: str) -> Decimal:
-        """Apply credit memo ``credit_id`` to invoice ``invoice_id`` (InvoiceMod SetCredit), as much of it as the
-        invoice still owes; the amount applied (0 when nothing is left to apply on either side)."""
-        invoice, credit = self._txn("Invoice", invoice_id), self._txn("CreditMemo", credit_id)
-        record = f"credit memo {credit_id} on invoice {invoice_id}"
-        if invoice is None or credit is None:
-            raise RecordRejected("qb.credit.not_found", record=record)
-        owed = parse.decimal(invoice, "BalanceRemaining") or Decimal("0")
-        left = parse.decimal(credit, "CreditRemaining") or Decimal("0")
-        applied = min(owed, left)
-        if applied <= 0:
-            return Decimal("0")
-        rs = self._one(build.invoice_set_credit(invoice_id, parse.text(invoice, "EditSequence"),
-                                                [(credit_id, applied)], self._rid()))
-        self._check(rs, record)
-        return applied
+    def apply_credits(self, pairs: Sequence[tuple[str, str]]) -> list[Decimal | LedgerError]:
+        """Apply credit memos to invoices, ``pairs`` of (credit TxnID, invoice TxnID): one document reading them
+        all, one InvoiceMod (SetCredit) per invoice in a second; two round trips whatever the number. Each pair
+        gets the amount applied (as much as the invoice still owes; 0 when nothing is left on either side) or
+        the error that refused it, in order."""
+        if not pairs:
+            return []
+        invoice_ids = sorted({i for _, i in pairs})
+        credit_ids = sorted({c for c, _ in pairs})
+        responses = self._send([
+            build.txn_query("Invoice", self._rid(), txn_ids=invoice_ids),
+            build.txn_query("CreditMemo", self._rid(), txn_ids=credit_ids)])
+        found = {parse.text(r, "TxnID"): r for rs in responses for r in rs.rets("InvoiceRet", "CreditMemoRet")}
+        results: list[Decimal | LedgerError] = [Decimal("0")] * len(pairs)
+        owed = {i: parse.decimal(found[i], "BalanceRemaining") or Decimal("0") for i in invoice_ids if i in found}
+        left = {c: parse.decimal(found[c], "CreditRemaining") or Decimal("0") for c in credit_ids if c in found}
+        per_invoice: dict[str, list[tuple[int, str, Decimal]]] = {}
+        for n, (credit_id, invoice_id) in enumerate(pairs):
+            if invoice_id not in owed or credit_id not in left:
+                results[n] = RecordRejected("qb.credit.not_found", record=f"credit memo {credit_id} on invoice "
+                                                                          f"{invoice_id}")
+                continue
+            applied = min(owed[invoice_id], left[credit_id])
+            if applied > 0:
+                owed[invoice_id] -= applied
+                left[credit_id] -= applied
+                per_invoice.setdefault(invoice_id, []).append((n, credit_id, applied))
+        requests, sent = [], {}
+        for invoice_id, credits in per_invoice.items():
+            rq = build.invoice_set_credit(invoice_id, parse.text(found[invoice_id], "EditSequence"),
+                                          [(c, a) for _, c, a in credits], self._rid())
+            sent[rq.get("requestID", "")] = credits
+            requests.append(rq)
+        if requests:
+            by_id = {rs.request_id: rs for rs in self._send(requests)}
+            for rid, credits in sent.items():
+                rs = by_id.get(rid)
+                for n, credit_id, applied in credits:
+                    record = f"credit memo {credit_id} on invoice {pairs[n][1]}"
+                    if rs is None:
+                        err = LedgerError("qb.response.missing", record=record, request="InvoiceMod")
+                        err.retryable = True  # may have been applied: looked up before anything is sent again
+                        results[n] = err
+                    elif rs.status.is_error:
+                        results[n] = error_for(rs.status, request=rs.name, record=record)
+                    else:
+                        results[n] = applied
+        return results
 
     # ------------------------------------------------------------ payments
 
