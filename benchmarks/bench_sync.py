@@ -109,7 +109,9 @@ def main() -> None:
         new_items = report.count("item", "created")
         create_trips = math.ceil(new_customers / args.batch) + math.ceil(new_items / args.batch)
         print(f"first run: status {report.status}; {posted} invoices/credit notes posted of {len(eligible)} eligible; "
-              f"{len(report.held)} held, {len(report.skipped)} skipped by Halo settings")
+              f"{len(report.held)} held, {sum(1 for e in report.skipped if e.kind != 'credit')} skipped by Halo "
+              f"settings, {report.count('credit', 'applied')} credit notes applied to their invoices, "
+              f"{report.count('credit', 'not_applied')} not (their invoice is not from this sync)")
         print(f"  Halo requests: {first_requests} (minimum {minimum}: token, Control, Tax, list pages, "
               f"batched write-backs)")
         print(f"  QuickBooks round trips: {first_trips} (posting batches: {math.ceil(posted / args.batch)}, "
