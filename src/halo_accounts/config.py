@@ -36,6 +36,9 @@ class HaloSettings(_Section):
     requests_per_window: int = Field(300, ge=1)
     window_seconds: float = Field(300.0, gt=0)
     timeout_seconds: float = Field(30.0, gt=0)
+    timezone: str = ""
+    """The tenant's time zone ("Europe/London", or Windows' "GMT Standard Time"); empty means: Halo's Control
+    (server_time_zone), else UTC. Halo's dates are turned into this zone's days (sync/tenant_time.py)."""
 
 
 class LedgerSettings(_Section):
@@ -223,6 +226,9 @@ scope = "all"
 # Halo allows 300 requests per rolling 5 minutes on hosted tenants; stay under it.
 requests_per_window = 300
 window_seconds = 300
+# Your tenant's time zone, e.g. "Europe/London": Halo sends times in UTC, and an invoice dated 1 July (BST)
+# must be dated 1 July in your accounts. Empty = take it from Halo (Control.server_time_zone), else UTC.
+timezone = ""
 
 [ledger]
 # quickbooks | sage50uk | sage50ca

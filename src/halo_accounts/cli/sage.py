@@ -56,7 +56,10 @@ def register(app: typer.Typer) -> None:
 
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         with _parts() as (client, store):
-            result = export(client, store, out, again=again)
+            from halo_accounts import config
+            from halo_accounts.cli import State
+
+            result = export(client, store, out, again=again, timezone=config.load(State.config_path).halo.timezone)
         for record, message, fix in result.held:
             console.print(f"[bold yellow]Held[/] {record}: {message}")
             if fix:

@@ -46,6 +46,7 @@ from halo_accounts.sync.mapping import (
     record_kind,
 )
 from halo_accounts.sync.preflight import Problem, check_invoice, check_item
+from halo_accounts.sync.tenant_time import tenant_zone
 
 COMMAND = "export sage50uk"
 CONFIRM_COMMAND = "export confirm"
@@ -120,9 +121,10 @@ def _invoice_site(client: Any, sites: list[Any]) -> Any | None:
 class _Reader:
     """Halo's records and settings for one export, and the context the sync's checks expect."""
 
-    def __init__(self, halo: Any, store: Any) -> None:
+    def __init__(self, halo: Any, store: Any, timezone: str = "") -> None:
         self.halo, self.store = halo, store
         self.control = halo.control()
+        self.zone, _ = tenant_zone(timezone, self.control)
         self.clients = {int(c.id): c for c in halo.clients(includeinactive=True)}
         self.items = {int(i.id): i for i in halo.items()}
         halo_taxes = {int(t.id): t for t in halo.taxes()}
@@ -213,14 +215,14 @@ def _products(reader: _Reader, store: Any, item_ids: set[int],
     return records, new_links
 
 
-def export(halo: Any, store: Any, out: Path, *, again: bool = False) -> Exported:
+def export(halo: Any, store: Any, out: Path, *, again: bool = False, timezone: str = "") -> Exported:
     """Write Halo's unposted invoices (not exported before, unless ``again``) as a batch of Sage import files."""
     with store.run_lock():
-        return _export(halo, store, out, again=again)
+        return _export(halo, store, out, again=again, timezone=timezone)
 
 
-def _export(halo: Any, store: Any, out: Path, *, again: bool) -> Exported:
-    reader = _Reader(halo, store)
+def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str) -> Exported:
+    reader = _Reader(halo, store, timezone)
     ctx = reader.ctx
     exported = {link.halo_id: link for link in store.links(LINK_EXPORT)}
     result = Exported(batch=None, folder=None)
@@ -254,7 +256,8 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool) -> Exported:
             result.held.append((label(invoice), checks.problem.message, checks.problem.fix))
             continue
         cid = f.ident(f.get(invoice, "client_id")) or 0
-        built = ledger_invoice(invoice, customer_ref=refs[cid], number=number, key="", lines=lines)
+        built = ledger_invoice(invoice, customer_ref=refs[cid], number=number, key="", lines=lines,
+                               zone=reader.zone)
         halo_total, halo_tax = halo_amounts(invoice)
         if abs(built.net_total + built.tax_total - halo_total) > TOLERANCE or abs(built.tax_total - halo_tax) > \
                 TOLERANCE:  # the file must carry every amount Halo has, or it is not written

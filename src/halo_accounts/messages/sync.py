@@ -164,6 +164,12 @@ MESSAGES: list[Message] = [
         "Apply the credit to the invoice by hand in {ledger}; the credit note itself is posted.",
     ),
     Message(
+        "sync.timezone_unknown",
+        "'{value}' ({source}) is not a time zone this program knows.",
+        "Set [halo] timezone in the configuration (or HALO_ACCOUNTS_HALO_TIMEZONE) to your zone's IANA name, "
+        "e.g. \"Europe/London\" or \"America/Toronto\"; then run again.",
+    ),
+    Message(
         "sync.skip_excluded",
         "{record} was not sent: its client '{name}' is excluded from invoice sync in Halo.",
         "If it should go, untick 'Exclude from invoice sync' on the client in Halo (excludefrominvoicesync).",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from halo_accounts.ledgers.port import Account, Customer, LedgerInfo, Product, TaxCode
 from halo_accounts.sync import fields as f
@@ -107,6 +108,8 @@ class Context:
     product_problems: dict[int, str] = field(default_factory=dict)
     item_accounts: dict[int, str] = field(default_factory=dict)
     catch_all_item: str = ""
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    """The tenant's time zone: Halo's timestamps become package dates in it (sync/tenant_time.py)."""
     """`[sync] catch_all_item`: the package item for Halo lines without a usable item."""
     """Halo item id -> the package's income account of that item (for lines without their own nominal)."""
 

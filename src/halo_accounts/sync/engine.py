@@ -23,6 +23,7 @@ from halo_accounts.sync.limits import limits_for
 from halo_accounts.sync.plan import KINDS, Action, Plan, parse_only
 from halo_accounts.sync.preflight import Problem
 from halo_accounts.sync.report import Entry, RunReport
+from halo_accounts.sync.tenant_time import tenant_zone
 
 log = logging.getLogger("halo_accounts.sync")
 
@@ -147,11 +148,14 @@ class SyncEngine:
         halo_taxes = {t.id: t for t in self.halo.taxes()}
         self.progress("reading settings", 2, 3)
         links = {link.halo_id: link.ledger_ref for link in self.store.links("tax")}
+        zone, _zone_source = tenant_zone(str(getattr(getattr(self.settings, "halo", None), "timezone", "") or ""),
+                                         control)
         ctx = Context(
             control=control, info=info, limits=limits, tax_codes=tax_codes, accounts=accounts,
             halo_taxes=halo_taxes, tax_map=build_tax_map(links, halo_taxes, tax_codes),
             customers=customer_index(self.ledger), products=product_index(self.ledger), tenant=self.tenant,
             catch_all_item=str(getattr(getattr(self.settings, "sync", None), "catch_all_item", "") or "").strip(),
+            zone=zone,
         )
         self.ctx = ctx
         self._held = {(h.kind, h.halo_id): h for h in self.store.held()}

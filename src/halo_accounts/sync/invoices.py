@@ -188,7 +188,8 @@ def _build(eng: SyncEngine, action: Action) -> Invoice | Problem:
                                                    "record": action.label, "ledger": ctx.package,
                                                    "reason": ctx.product_problems[line.item_id]})
         lines.append(line)
-    return ledger_invoice(invoice, customer_ref=customer_ref, number=pending.number, key=pending.key, lines=lines)
+    return ledger_invoice(invoice, customer_ref=customer_ref, number=pending.number, key=pending.key, lines=lines,
+                          zone=ctx.zone)
 
 
 def _request(inv: Invoice, fingerprint: str) -> dict[str, Any]:

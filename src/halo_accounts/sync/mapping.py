@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from halo_accounts.ledgers.port import Address, Customer, Invoice, InvoiceLine, Product
 from halo_accounts.sync import fields as f
+from halo_accounts.sync.tenant_time import local_day
 
 #: Typographic characters Halo users paste (Word, Outlook) mapped to plain ones the packages can store
 #: (qbxml/NOTES.md §3.2: QuickBooks keeps ISO-8859-1 only; other characters would become '?').
@@ -175,7 +177,7 @@ class ResolvedLine:
 
 
 def ledger_invoice(invoice: Any, *, customer_ref: str, number: str, key: str,
-                   lines: list[ResolvedLine]) -> Invoice:
+                   lines: list[ResolvedLine], zone: ZoneInfo | None = None) -> Invoice:
     """The package invoice (or credit note) for a Halo invoice whose references are resolved.
 
     Credit notes are posted as credits with positive amounts (Halo keeps them negative).
@@ -196,14 +198,15 @@ def ledger_invoice(invoice: Any, *, customer_ref: str, number: str, key: str,
         )
         for line in lines
     )
-    invoice_date = f.day(f.get(invoice, "invoice_date")) or date.today()
+    zone = zone or ZoneInfo("UTC")
+    invoice_date = local_day(f.get(invoice, "invoice_date"), zone) or date.today()
     return Invoice(
         number=number,
         customer_ref=customer_ref,
         date=invoice_date,
         lines=out_lines,
         kind=kind,
-        due_date=f.day(f.get(invoice, "duedate")),
+        due_date=local_day(f.get(invoice, "duedate"), zone),
         memo=clean(f.get(invoice, "reference", "")) or f"Halo {f.text(invoice, 'invoicenumber')}".strip(),
         external_key=key,
         po_number=clean(f.get(invoice, "cust_order_number", "") or f.get(invoice, "order_number", "")),

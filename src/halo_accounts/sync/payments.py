@@ -10,6 +10,7 @@ from halo_accounts.ledgers.port import Payment
 from halo_accounts.store.links import Link
 from halo_accounts.sync.mapping import external_key
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
+from halo_accounts.sync.tenant_time import halo_instant
 
 if TYPE_CHECKING:
     from halo_accounts.sync.engine import SyncEngine
@@ -98,7 +99,7 @@ def invoice_link(eng: SyncEngine, payment: Payment) -> Link | None:
 def record(eng: SyncEngine, payment: Any, invoice_id: int) -> dict[str, Any]:
     ctx = eng.ctx
     assert ctx is not None
-    row: dict[str, Any] = {"invoice_id": invoice_id, "date": payment.date.isoformat() + "T00:00:00Z",
+    row: dict[str, Any] = {"invoice_id": invoice_id, "date": halo_instant(payment.date, ctx.zone),
                            "amount": float(payment.amount), "thirdpartyid": payment.ledger_id}
     if ctx.info.kind.startswith("sage"):
         row["sage50_reference"] = payment.ledger_id
