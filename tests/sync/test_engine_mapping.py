@@ -167,7 +167,7 @@ def test_item_needs_an_income_account_the_package_has() -> None:
 def test_approval_follows_the_sandbox_convention() -> None:
     assert is_approved({"requires_approval": False, "approval_status": 1})
     assert not is_approved({"requires_approval": True, "approval_status": 0})
-    assert is_approved({})
+    assert is_approved({}) is None  # unknown is not approved (issue 8.4)
 
 
 def test_every_limit_names_its_package() -> None:

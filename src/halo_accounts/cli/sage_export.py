@@ -34,7 +34,8 @@ from halo_accounts.ledgers.sage50uk import csv_export, references
 from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
 from halo_accounts.store import NewEntry
 from halo_accounts.sync import fields as f
-from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map, is_approved
+from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map, missing_deciders
+from halo_accounts.sync.eligibility import why_not
 from halo_accounts.sync.invoices import TOLERANCE, halo_amounts
 from halo_accounts.sync.limits import limits_for
 from halo_accounts.sync.mapping import (
@@ -228,10 +229,11 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str) -> 
     result = Exported(batch=None, folder=None)
     chosen: list[Any] = []
     for invoice in halo.invoices(notpostedonly=True, includelines=True):
+        if not f.get(invoice, "lines") or missing_deciders(invoice):  # as the sync reads them (sync/invoices.py)
+            invoice = halo.invoice(int(f.get(invoice, "id")))
         halo_id = str(f.get(invoice, "id"))
         client = reader.clients.get(f.ident(f.get(invoice, "client_id")) or 0)
-        if (f.flag(invoice, "voided") or (client is not None and f.flag(client, "excludefrominvoicesync"))
-                or (ctx.approval_required and not is_approved(invoice))):
+        if f.flag(invoice, "voided") or why_not(ctx, invoice, client, label(invoice)) is not None:
             result.skipped += 1  # the same rules as the sync (sync/invoices.py), which reports each reason
             continue
         if store.get_link(record_kind(invoice), halo_id) is not None:

@@ -170,6 +170,30 @@ MESSAGES: list[Message] = [
         "e.g. \"Europe/London\" or \"America/Toronto\"; then run again.",
     ),
     Message(
+        "sync.skip_status",
+        "{record} was not sent: its status in Halo does not allow syncing to third-party integrations.",
+        "If it should go, move it to a status that allows syncing (Configuration > Billing > Invoice statuses: "
+        "'Allow syncing to 3rd party integrations') in Halo.",
+    ),
+    Message(
+        "sync.skip_not_sent",
+        "{record} was not sent: Halo is set to send only invoices it has sent to the customer ({setting}), and "
+        "this one has not been sent yet.",
+        "Send the invoice from Halo; or untick that setting in Halo's billing settings.",
+    ),
+    Message(
+        "sync.skip_approval_unknown",
+        "{record} was not sent: Halo's settings make invoices wait for approval, and Halo did not say whether this "
+        "one is approved (even when it was read in full).",
+        "Open the invoice in Halo and check its approval; if it keeps happening, check the API application's "
+        "permissions to read invoices in full. It will be checked again on the next run.",
+    ),
+    Message(
+        "sync.skip_awaiting_approval",
+        "{record} was not sent: invoice approvals are enabled in Halo ({setting}) and it is not approved yet.",
+        "Approve it in Halo; it goes on the next run.",
+    ),
+    Message(
         "sync.skip_excluded",
         "{record} was not sent: its client '{name}' is excluded from invoice sync in Halo.",
         "If it should go, untick 'Exclude from invoice sync' on the client in Halo (excludefrominvoicesync).",

@@ -22,16 +22,47 @@ CONTROL_HALO_NUMBERS = "usehaloinvoiceidforaccounts"
 CONTROL_DEFAULT_NOMINAL = "item_default_sales_nominal_code"
 
 
-def is_approved(invoice: Any) -> bool:
-    """Whether Halo considers an invoice approved.
+#: [I] halo/NOTES.md §9: with invoice approvals enabled in Halo ("could also delay the sync to an accounting
+#: package"), an invoice awaiting approval does not go, whatever `syncinvoicetoaccountspackagewhenapproved` says.
+CONTROL_APPROVALS_ENABLED = "enableinvoiceapprovals"
+#: [I] halo/NOTES.md §9 `only_send_posted_invoices`: read as "only invoices Halo has sent (issued) to the customer",
+#: i.e. with `datesent` set. Change `ISSUED_FIELD` (or the meaning in `is_issued`) when a tenant shows otherwise.
+CONTROL_ONLY_SENT = "only_send_posted_invoices"
+ISSUED_FIELD = "datesent"
+#: [I] halo/NOTES.md §7.2/§9: since v2.228 an invoice's status may disallow syncing to third parties; the 2024 spec
+#: has no such field, the database has `INVOICEHEADER.ihdontsyncto3rdparty` (schema.sql [C]). The API names we
+#: accept for it:
+NO_SYNC_FIELDS = ("dontsyncto3rdparty", "ihdontsyncto3rdparty", "dont_sync_to_3rd_party")
+#: Fields that decide whether an invoice may go; a list row without one of them is fetched whole (halo/NOTES.md
+#: §3: list rows are abbreviated views).
+DECIDING_FIELDS = ("voided", "requires_approval")
+
+
+def is_approved(invoice: Any) -> bool | None:
+    """Whether Halo considers an invoice approved; None when the record does not say (never a guess).
 
     [?] halo/NOTES.md §7.2/§9: the approval fields' values are not documented. The Halo sandbox marks a
     pending invoice ``requires_approval: true, approval_status: 0`` and an approved one
     ``requires_approval: false, approval_status: 1`` (sandbox/halo/conventions.py); we accept either sign.
     """
+    if f.get(invoice, "requires_approval") is None and f.get(invoice, "approval_status") is None:
+        return None
     if not f.flag(invoice, "requires_approval"):
         return True
     return f.get(invoice, "approval_status") in (1, "1", True)
+
+
+def missing_deciders(invoice: Any) -> list[str]:
+    """The deciding fields a Halo invoice record lacks."""
+    return [name for name in DECIDING_FIELDS if f.get(invoice, name) is None]
+
+
+def is_issued(invoice: Any) -> bool:
+    return f.day(f.get(invoice, ISSUED_FIELD)) is not None
+
+
+def status_disallows_sync(invoice: Any) -> bool:
+    return any(f.flag(invoice, name) for name in NO_SYNC_FIELDS)
 
 
 @dataclass
@@ -120,6 +151,14 @@ class Context:
     @property
     def approval_required(self) -> bool:
         return f.flag(self.control, CONTROL_APPROVAL)
+
+    @property
+    def approvals_enabled(self) -> bool:
+        return f.flag(self.control, CONTROL_APPROVALS_ENABLED)
+
+    @property
+    def only_sent(self) -> bool:
+        return f.flag(self.control, CONTROL_ONLY_SENT)
 
     @property
     def halo_numbers(self) -> bool:

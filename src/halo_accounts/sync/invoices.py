@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from halo_accounts.ledgers.port import Invoice, LedgerError, Posted, RecordRejected, batched
 from halo_accounts.sync import credits
 from halo_accounts.sync import fields as f
+from halo_accounts.sync.context import ISSUED_FIELD, NO_SYNC_FIELDS, missing_deciders
+from halo_accounts.sync.eligibility import why_not
 from halo_accounts.sync.mapping import (
     ResolvedLine,
     clean,
@@ -35,7 +37,9 @@ def read(eng: SyncEngine, plan: Plan) -> list[Any]:
     for inv in eng.halo.invoices(notpostedonly=True, includelines=True):
         # [?] halo/NOTES.md §7.1/§12 step 5: whether list rows carry `lines` with includelines=true is not
         # confirmed (the inferred contract fetches /Invoice/{id}); a row without lines is fetched whole.
-        if not f.get(inv, "lines"):
+        # A row without a field that decides whether it may go (an abbreviated list view, halo/NOTES.md §3) is
+        # fetched whole too: unknown means not ready, never a guess.
+        if not f.get(inv, "lines") or missing_deciders(inv):
             inv = eng.halo.invoice(int(f.get(inv, "id")))
         out.append(slim(inv))
     plan.notes.append(f"Halo has {len(out)} invoices and credit notes not marked posted.")
@@ -46,7 +50,8 @@ def read(eng: SyncEngine, plan: Plan) -> list[Any]:
 #: memory per not-posted invoice stays small (the plan holds them all before applying).
 HEADER_FIELDS = ("id", "invoicenumber", "client_id", "client_name", "invoice_date", "duedate", "reference",
                  "cust_order_number", "order_number", "total", "voided", "requires_approval", "approval_status",
-                 "approvaldatetime", "global_nom_code", "tax_total", "creditlinkedtoinvoiceid")
+                 "approvaldatetime", "global_nom_code", "tax_total", "creditlinkedtoinvoiceid", ISSUED_FIELD,
+                 *NO_SYNC_FIELDS)
 LINE_FIELDS = ("id", "item_shortdescription", "item_longdescription", "qty_order", "unit_price", "net_amount",
                "tax_amount", "tax_code", "nominal_code", "sequenceid")
 
@@ -104,15 +109,10 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
             plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_exported", {
                 "record": record, "batch": exported[halo_id].number}), source=invoice))
             continue
-        if client is not None and f.flag(client, "excludefrominvoicesync"):
+        held_back = why_not(ctx, invoice, client, record)
+        if held_back is not None:
             eng.release(kind, halo_id)
-            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_excluded", {
-                "record": record, "name": name}), source=invoice))
-            continue
-        if ctx.approval_required and not _approved(invoice):
-            eng.release(kind, halo_id)
-            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.skip_unapproved", {
-                "record": record}), source=invoice))
+            plan.add(Action(kind, "skip", halo_id, record, problem=held_back, source=invoice))
             continue
         sticky = eng.sticky_hold(kind, halo_id)
         if sticky is not None:
@@ -127,12 +127,6 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
                                 "client": name, "total": str(f.money(f.get(invoice, "total")))},
                         source=invoice, extra=_Pending(lines, number, key, fingerprint)))
     eng.progress("checking invoices", len(pending), len(pending))
-
-
-def _approved(invoice: Any) -> bool:
-    from halo_accounts.sync.context import is_approved
-
-    return is_approved(invoice)
 
 
 @dataclasses.dataclass

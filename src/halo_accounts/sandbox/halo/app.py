@@ -177,7 +177,8 @@ class HaloApp:
             return Response(status_code=401, headers={"WWW-Authenticate": cv.INVALID_TOKEN_HEADER})
         if request.method not in ("GET", "POST") or (request.method == "POST" and rid is not None):
             return JSONResponse({"Message": "The requested resource does not support this method."}, status_code=405)
-        need = scopes.needed(entity, request.method)
+        need = scopes.needed(entity, request.method, control_admin_only=bool(
+            self.state.data.options.get("control_admin_only", cv.CONTROL_READ_NEEDS_ADMIN)))
         if not scopes.allows(token.scopes, need):
             return JSONResponse(cv.forbidden_body(need), status_code=403)
         if request.method == "GET":

@@ -80,6 +80,17 @@ def is_credit_note(invoice: dict[str, Any]) -> bool:
 APPROVAL_PENDING: dict[str, Any] = {"requires_approval": True, "approval_status": 0}
 APPROVAL_DONE: dict[str, Any] = {"requires_approval": False, "approval_status": 1}
 
+#: Flags a full invoice record always carries, with the value Halo fills when a save leaves them out [I]
+#: (both are InvoiceHeader fields in the spec; a real `GET /Invoice/{id}` returns every field, NOTES §2/§3).
+INVOICE_DEFAULTS: dict[str, Any] = {"requires_approval": False, "voided": False}
+
+#: Seed `options` (none change what a real tenant holds, only how this one answers):
+#: - `list_omits`: {seed key: [field, ...]} left out of list rows, as Halo's abbreviated "_List" views leave
+#:   fields out (NOTES §3 [L]); `GET /{id}` still returns them.
+#: - `control_admin_only`: `GET /api/Control` needs the `admin` scope (NOTES §9 [I]), overriding
+#:   `CONTROL_READ_NEEDS_ADMIN` below for one tenant.
+SEED_OPTIONS: frozenset[str] = frozenset({"list_omits", "control_admin_only"})
+
 #: Halo's "no date" sentinel (OLE zero date; NOTES §2 [C]).
 NO_DATE = "1899-12-30T00:00:00"
 

@@ -21,12 +21,12 @@ def grant(app_scopes: list[str], requested: str) -> list[str]:
     return out
 
 
-def needed(entity: str, method: str) -> str:
+def needed(entity: str, method: str, *, control_admin_only: bool = cv.CONTROL_READ_NEEDS_ADMIN) -> str:
     """The scope a request needs: ``admin`` for admin writes, else ``read:<area>``/``edit:<area>``."""
     if method == "POST" and entity in cv.ADMIN_WRITES:
         return "admin"
     if entity == "control":
-        return "admin" if cv.CONTROL_READ_NEEDS_ADMIN else ""
+        return "admin" if control_admin_only else ""
     return f"{'edit' if method == 'POST' else 'read'}:{cv.SCOPE_AREA[entity]}"
 
 

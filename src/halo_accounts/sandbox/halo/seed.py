@@ -13,7 +13,7 @@ from typing import Any
 from halo_accounts.errors import HaloAccountsError
 from halo_accounts.sandbox.halo import conventions, schemas
 
-TOP_KEYS = frozenset({*conventions.SEED_KEYS, "control", "applications"})
+TOP_KEYS = frozenset({*conventions.SEED_KEYS, "control", "applications", "options"})
 
 
 def _fail(path: str, detail: str) -> HaloAccountsError:
@@ -52,6 +52,7 @@ def validate(seed: Any) -> dict[str, Any]:
         if key not in TOP_KEYS:
             raise _fail(str(key), f"unknown key (expected one of {', '.join(sorted(TOP_KEYS))})")
     _check_applications(seed.get("applications", []))
+    _check_options(seed.get("options", {}))
     control = seed.get("control", {})
     if not isinstance(control, dict):
         raise _fail("control", "expected an object")
@@ -77,6 +78,25 @@ def validate(seed: Any) -> dict[str, Any]:
         ids[key] = seen
     _check_references(seed, ids)
     return seed
+
+
+def _check_options(options: Any) -> None:
+    if not isinstance(options, dict):
+        raise _fail("options", "expected an object")
+    for key, value in options.items():
+        if key not in conventions.SEED_OPTIONS:
+            known = ", ".join(sorted(conventions.SEED_OPTIONS))
+            raise _fail(f"options.{key}", f"unknown option (expected one of {known})")
+        if key == "control_admin_only" and not isinstance(value, bool):
+            raise _fail("options.control_admin_only", "expected true or false")
+        if key == "list_omits":
+            if not isinstance(value, dict):
+                raise _fail("options.list_omits", "expected an object such as {\"invoices\": [\"requires_approval\"]}")
+            for seed_key, fields in value.items():
+                if seed_key not in conventions.SEED_KEYS:
+                    raise _fail(f"options.list_omits.{seed_key}", "unknown seed key")
+                if not isinstance(fields, list) or not all(isinstance(x, str) for x in fields):
+                    raise _fail(f"options.list_omits.{seed_key}", "expected a list of field names")
 
 
 def _raise_first(problems: list[tuple[str, str]]) -> None:

@@ -47,6 +47,9 @@ class Tenant:
     def __init__(self, seed: Record) -> None:
         self.lock = threading.RLock()
         self.control: Record = copy.deepcopy(seed.get("control", {}))
+        self.options: Record = copy.deepcopy(seed.get("options", {}))
+        self._list_omits: dict[str, set[str]] = {
+            cv.SEED_KEYS[key]: set(fields) for key, fields in (self.options.get("list_omits") or {}).items()}
         self.rows: dict[str, dict[int, Record]] = {entity: {} for entity in cv.SEED_KEYS.values()}
         self._next_line_id = 1
         for key, entity in cv.SEED_KEYS.items():
@@ -104,7 +107,9 @@ class Tenant:
                 body["page_size"] = asked if cv.ECHO_REQUESTED_PAGE_SIZE else size
             elif params.get("count"):
                 rows = rows[: max(0, _int(params.get("count"), len(rows)))]
-            body[cv.LIST_KEYS[entity]] = [self._view(entity, r, lines=include_lines) for r in rows]
+            omit = self._list_omits.get(entity, set())
+            body[cv.LIST_KEYS[entity]] = [
+                {k: v for k, v in self._view(entity, r, lines=include_lines).items() if k not in omit} for r in rows]
             return body
 
     def get_control(self) -> Record:
@@ -115,6 +120,8 @@ class Tenant:
         """The whole tenant as a seed (applications are added by the server)."""
         with self.lock:
             out: Record = {"control": copy.deepcopy(self.control)}
+            if self.options:
+                out["options"] = copy.deepcopy(self.options)
             for key, entity in cv.SEED_KEYS.items():
                 out[key] = [copy.deepcopy(self.rows[entity][i]) for i in sorted(self.rows[entity])]
             return out
@@ -233,6 +240,8 @@ class Tenant:
                 row["client_name"] = inv.get("client_name", "")
                 row["invoice_invoicenumber"] = inv.get("invoicenumber", "")
         if entity == "invoice":
+            for name, value in cv.INVOICE_DEFAULTS.items():
+                row.setdefault(name, value)
             net_total = tax_total = 0.0
             for line in row.get("lines") or []:
                 line.setdefault("ihid", row["id"])
