@@ -39,6 +39,9 @@ class HaloSettings(_Section):
     timezone: str = ""
     """The tenant's time zone ("Europe/London", or Windows' "GMT Standard Time"); empty means: Halo's Control
     (server_time_zone), else UTC. Halo's dates are turned into this zone's days (sync/tenant_time.py)."""
+    control: dict[str, bool | int | float | str] = Field(default_factory=dict)
+    """Halo's Control settings (e.g. syncinvoicetoaccountspackagewhenapproved = true), used only when Halo refuses
+    Control to a non-admin application, on top of the copy kept from the last read (sync/control_settings.py)."""
 
 
 class LedgerSettings(_Section):

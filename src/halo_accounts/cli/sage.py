@@ -59,7 +59,11 @@ def register(app: typer.Typer) -> None:
             from halo_accounts import config
             from halo_accounts.cli import State
 
-            result = export(client, store, out, again=again, timezone=config.load(State.config_path).halo.timezone)
+            halo_settings = config.load(State.config_path).halo
+            result = export(client, store, out, again=again, timezone=halo_settings.timezone,
+                            control=halo_settings.control)
+        if result.notice:
+            console.print(f"[bold]Note:[/] {result.notice}")
         for record, message, fix in result.held:
             console.print(f"[bold yellow]Held[/] {record}: {message}")
             if fix:

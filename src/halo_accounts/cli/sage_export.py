@@ -33,6 +33,7 @@ from halo_accounts.ledgers.port import Customer, Invoice, LedgerInfo, Product, R
 from halo_accounts.ledgers.sage50uk import csv_export, references
 from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
 from halo_accounts.store import NewEntry
+from halo_accounts.sync import control_settings
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map, missing_deciders
 from halo_accounts.sync.eligibility import why_not
@@ -73,6 +74,8 @@ class Exported:
     products: int = 0
     held: list[tuple[str, str, str]] = field(default_factory=list)
     """(record, message, fix)."""
+    notice: str = ""
+    """Set when Halo refused Control and the kept copy was used (sync/control_settings.py)."""
     cut: list[str] = field(default_factory=list)
     """Free text shortened to fit Sage's columns (written, but the user should know)."""
     skipped: int = 0
@@ -122,9 +125,10 @@ def _invoice_site(client: Any, sites: list[Any]) -> Any | None:
 class _Reader:
     """Halo's records and settings for one export, and the context the sync's checks expect."""
 
-    def __init__(self, halo: Any, store: Any, timezone: str = "") -> None:
+    def __init__(self, halo: Any, store: Any, timezone: str = "", control: dict[str, Any] | None = None) -> None:
         self.halo, self.store = halo, store
-        self.control = halo.control()
+        read = control_settings.read(halo, store, control)  # Halo's, else the kept copy (issue 8.6)
+        self.control, self.notice = read.control, read.notice
         self.zone, _ = tenant_zone(timezone, self.control)
         self.clients = {int(c.id): c for c in halo.clients(includeinactive=True)}
         self.items = {int(i.id): i for i in halo.items()}
@@ -216,17 +220,19 @@ def _products(reader: _Reader, store: Any, item_ids: set[int],
     return records, new_links
 
 
-def export(halo: Any, store: Any, out: Path, *, again: bool = False, timezone: str = "") -> Exported:
+def export(halo: Any, store: Any, out: Path, *, again: bool = False, timezone: str = "",
+           control: dict[str, Any] | None = None) -> Exported:
     """Write Halo's unposted invoices (not exported before, unless ``again``) as a batch of Sage import files."""
     with store.run_lock():
-        return _export(halo, store, out, again=again, timezone=timezone)
+        return _export(halo, store, out, again=again, timezone=timezone, control=control)
 
 
-def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str) -> Exported:
-    reader = _Reader(halo, store, timezone)
+def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
+            control: dict[str, Any] | None = None) -> Exported:
+    reader = _Reader(halo, store, timezone, control)
     ctx = reader.ctx
     exported = {link.halo_id: link for link in store.links(LINK_EXPORT)}
-    result = Exported(batch=None, folder=None)
+    result = Exported(batch=None, folder=None, notice=reader.notice)
     chosen: list[Any] = []
     for invoice in halo.invoices(notpostedonly=True, includelines=True):
         if not f.get(invoice, "lines") or missing_deciders(invoice):  # as the sync reads them (sync/invoices.py)

@@ -48,13 +48,16 @@ def _parts(settings: config.Settings, *, ledger: bool = True, scope: str | None 
     """(Halo client, ledger or None, store) for one command, closed afterwards."""
     from halo_accounts.halo import HaloClient
     from halo_accounts.store import Store
+    from halo_accounts.sync import control_settings
     from halo_accounts.sync.ledger_factory import open_ledger
 
     with Store.open(_store_path(settings)) as store, HaloClient.from_settings(settings, scope=scope) as client:
         if not ledger:
             yield client, None, store
             return
-        control = client.control() if settings.ledger.kind != "quickbooks" else None
+        # The Sage route and data path come from Control; read as the engine reads it (sync/control_settings.py).
+        control = (control_settings.read(client, store, settings.halo.control).control
+                   if settings.ledger.kind != "quickbooks" else None)
         with open_ledger(settings, control) as opened:
             yield client, opened, store
 

@@ -170,6 +170,22 @@ MESSAGES: list[Message] = [
         "e.g. \"Europe/London\" or \"America/Toronto\"; then run again.",
     ),
     Message(
+        "sync.control_fallback",
+        "Halo refused its billing settings (Control) to this application ({detail}); this run used {source}.",
+        "To have them read every run, give the API application the admin permission in Halo (Configuration > "
+        "Integrations > HaloPSA API > the application > Permissions); or keep [halo.control] in the configuration "
+        "up to date when those settings change.",
+    ),
+    Message(
+        "sync.control_refused",
+        "Halo refused its billing settings (Control) to this application ({detail}), and there is no earlier copy "
+        "of them and no [halo.control] in the configuration, so the sync cannot tell how Halo wants invoices sent.",
+        "Give the API application the admin permission in Halo once (one run keeps a copy of the settings), or "
+        "add a [halo.control] table to the configuration with Halo's settings, e.g. "
+        "syncinvoicetoaccountspackagewhenapproved = true, enableinvoiceapprovals = true, "
+        "usehaloinvoiceidforaccounts = true; then run again.",
+    ),
+    Message(
         "sync.skip_status",
         "{record} was not sent: its status in Halo does not allow syncing to third-party integrations.",
         "If it should go, move it to a status that allows syncing (Configuration > Billing > Invoice statuses: "

@@ -10,6 +10,11 @@ class CursorsMixin(StoreBase):
         rows = self._rows("SELECT value FROM cursors WHERE name = ?", (name,))
         return rows[0][0] if rows else None
 
+    def cursor_updated(self, name: str) -> str | None:
+        """When cursor ``name`` was last set (UTC, ISO 8601), or None."""
+        rows = self._rows("SELECT updated FROM cursors WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
     def set_cursor(self, name: str, value: str) -> None:
         with self.transaction(durable=False):
             self._execute(

@@ -16,7 +16,7 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.halo.errors import HaloError, HaloRateLimited, HaloUnavailable, HaloValidationError
 from halo_accounts.ledgers.port import Ledger, LedgerUnavailable
 from halo_accounts.store import NewEntry
-from halo_accounts.sync import customers, invoices, items, payments, reconcile
+from halo_accounts.sync import control_settings, customers, invoices, items, payments, reconcile
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, build_tax_map, customer_index, product_index
 from halo_accounts.sync.limits import limits_for
@@ -139,7 +139,11 @@ class SyncEngine:
     def load_context(self) -> Context:
         """Halo's settings and tax rates, the package's tax codes and accounts, and the tax map."""
         self.progress("reading settings", 0, 3)
-        control = self.halo.control()
+        configured = getattr(getattr(self.settings, "halo", None), "control", None)
+        read = control_settings.read(self.halo, self.store, configured, keep=not self.dry_run)
+        control = read.control
+        if read.notice and read.notice not in self.report.notices:
+            self.report.notices.append(read.notice)
         info = self.ledger.info()
         limits = limits_for(info.kind, assigns_numbers=info.assigns_numbers)
         tax_codes = {t.code: t for t in self.ledger.tax_codes()}

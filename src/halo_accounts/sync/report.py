@@ -43,6 +43,8 @@ class RunReport:
     held: list[Entry] = field(default_factory=list)
     skipped: list[Entry] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Things the user should know about this run that hold nothing back (each said once)."""
     plan: Plan | None = None
     halo_requests: int = 0
 
@@ -70,6 +72,7 @@ class RunReport:
             "held": [h.as_dict() for h in self.held],
             "skipped": [s.as_dict() for s in self.skipped],
             "errors": list(self.errors),
+            "notices": list(self.notices),
             "halo_requests": self.halo_requests,
             "plan": self.plan.as_dict() if self.plan is not None else None,
         }
@@ -106,6 +109,8 @@ def render(report: RunReport, console: Console, *, show_checks: bool = False) ->
             console.print(f"      [bold]Fix:[/] {escape(entry.fix)}")
     for entry in report.skipped:
         console.print(f"[cyan]Skipped[/] {escape(entry.label)}: {escape(entry.message)}")
+    for notice in report.notices:
+        console.print(f"[bold]Note:[/] {escape(notice)}")
     for error in report.errors:
         console.print(f"[bold red]Stopped:[/] {escape(error)}")
     console.print(f"Status: [bold]{report.status}[/]")
