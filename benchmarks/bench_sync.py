@@ -25,6 +25,7 @@ from halo_accounts.config import Settings
 from halo_accounts.halo import HaloClient
 from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
 from halo_accounts.sandbox.halo import HaloSandbox, demo_seed
+from halo_accounts.sandbox.halo.conventions import is_credit_note
 from halo_accounts.sandbox.quickbooks import Company
 from halo_accounts.store import Store
 from halo_accounts.sync import SyncEngine
@@ -101,7 +102,9 @@ def main() -> None:
         marked = report.count("invoice", "written_back") + report.count("credit", "written_back")
         minimum = (1 + 1 + 1  # token, Control, Tax
                    + pages(len(seed["clients"])) + pages(len(seed["sites"])) + pages(len(seed["items"]))
-                   + pages(len(unposted))
+                   # invoices and credit notes are two lists (credit notes told by Halo, issue 8.5)
+                   + pages(sum(1 for i in unposted if not is_credit_note(i)))
+                   + pages(sum(1 for i in unposted if is_credit_note(i)))
                    + math.ceil(clients_written / WRITE_CHUNK) + math.ceil(items_written / WRITE_CHUNK)
                    + math.ceil(marked / WRITE_CHUNK))
         posted = report.count("invoice", "posted") + report.count("credit", "posted")

@@ -15,6 +15,7 @@ from halo_accounts.config import Settings
 from halo_accounts.halo import HaloClient
 from halo_accounts.ledgers.sage50uk import ConnectionSettings, Sage50UKLedger
 from halo_accounts.sandbox.halo import HaloSandbox, demo_seed
+from halo_accounts.sandbox.halo.conventions import is_credit_note
 from halo_accounts.sandbox.sage50uk import Company, SDOEngine
 from halo_accounts.sandbox.sage50uk.company import NOMINAL_SALES
 from halo_accounts.secrets import Secret
@@ -118,7 +119,7 @@ class World:
                     for h in self.headers() if int(h["TYPE"]) in (1, 2)}
         compared, differences = 0, []
         for inv in self.halo.export()["invoices"]:
-            found = on_trail.get((2 if float(inv["total"]) < 0 else 1, str(inv.get("thirdpartyinvoicenumber"))))
+            found = on_trail.get((2 if is_credit_note(inv) else 1, str(inv.get("thirdpartyinvoicenumber"))))
             if not inv.get("posted") or found is None:
                 continue
             compared += 1

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sync_world import World, small_seed
 
+from halo_accounts.sandbox.halo.conventions import CREDIT_NOTE_TYPE
 from halo_accounts.sync import credits
 
 
@@ -20,6 +21,7 @@ def _linked_pair(seed: dict[str, Any]) -> tuple[int, int]:
     invoice, credit = ready[0], ready[1]
     credit["client_id"] = invoice["client_id"]
     credit["invoicenumber"] = "CN" + credit["invoicenumber"][3:]
+    credit["invoicetype"] = CREDIT_NOTE_TYPE  # a credit note in Halo is one by type (sandbox conventions)
     line = dict(invoice["lines"][0])
     line.update(id=880001, ihid=credit["id"], qty_order=-1, unit_price=10.0, net_amount=-10.0, tax_amount=-2.0,
                 tax_code="1", tax_rate=20.0)

@@ -99,10 +99,13 @@ def check_and_read(console: Console, client: Any, ledger: str) -> None:
     n_clients = sum(1 for _ in client.clients(includeinactive=True))
     n_items = sum(1 for _ in client.items())
     n_invoices = n_lines = n_credits = 0
-    for invoice in client.invoices(includelines=True):
+    for invoice in client.invoices(includelines=True, includecredits=False):
         n_invoices += 1
         n_lines += len(invoice.lines or [])
-        n_credits += (invoice.total or 0) < 0
+    for invoice in client.invoices(includelines=True, includeinvoices=False):  # credit notes as Halo tells them
+        n_invoices += 1
+        n_credits += 1
+        n_lines += len(invoice.lines or [])
     taxes = client.taxes()
     console.print(
         f"Read {n_clients} clients, {n_items} items, {len(taxes)} tax rates and {n_invoices} invoices "

@@ -35,9 +35,9 @@ from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
 from halo_accounts.store import NewEntry
 from halo_accounts.sync import control_settings
 from halo_accounts.sync import fields as f
-from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map, missing_deciders
+from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map
 from halo_accounts.sync.eligibility import why_not
-from halo_accounts.sync.invoices import TOLERANCE, halo_amounts
+from halo_accounts.sync.invoices import TOLERANCE, halo_amounts, pending_documents
 from halo_accounts.sync.limits import limits_for
 from halo_accounts.sync.mapping import (
     clean,
@@ -234,9 +234,7 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
     exported = {link.halo_id: link for link in store.links(LINK_EXPORT)}
     result = Exported(batch=None, folder=None, notice=reader.notice)
     chosen: list[Any] = []
-    for invoice in halo.invoices(notpostedonly=True, includelines=True):
-        if not f.get(invoice, "lines") or missing_deciders(invoice):  # as the sync reads them (sync/invoices.py)
-            invoice = halo.invoice(int(f.get(invoice, "id")))
+    for invoice in pending_documents(halo):  # as the sync reads them: whole, credit notes by Halo's list
         halo_id = str(f.get(invoice, "id"))
         client = reader.clients.get(f.ident(f.get(invoice, "client_id")) or 0)
         if f.flag(invoice, "voided") or why_not(ctx, invoice, client, label(invoice)) is not None:

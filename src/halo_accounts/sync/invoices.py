@@ -14,6 +14,7 @@ from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import ISSUED_FIELD, NO_SYNC_FIELDS, missing_deciders
 from halo_accounts.sync.eligibility import why_not
 from halo_accounts.sync.mapping import (
+    KIND_FIELD,
     ResolvedLine,
     clean,
     credit_sign,
@@ -23,6 +24,7 @@ from halo_accounts.sync.mapping import (
     ledger_invoice,
     line_item_id,
     record_kind,
+    tag_kind,
 )
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 from halo_accounts.sync.preflight import Problem, check_invoice
@@ -34,16 +36,28 @@ if TYPE_CHECKING:
 def read(eng: SyncEngine, plan: Plan) -> list[Any]:
     """Halo's invoices and credit notes not yet posted (lines included): one paged list, no history."""
     out: list[dict[str, Any]] = []
-    for inv in eng.halo.invoices(notpostedonly=True, includelines=True):
-        # [?] halo/NOTES.md §7.1/§12 step 5: whether list rows carry `lines` with includelines=true is not
-        # confirmed (the inferred contract fetches /Invoice/{id}); a row without lines is fetched whole.
-        # A row without a field that decides whether it may go (an abbreviated list view, halo/NOTES.md §3) is
-        # fetched whole too: unknown means not ready, never a guess.
-        if not f.get(inv, "lines") or missing_deciders(inv):
-            inv = eng.halo.invoice(int(f.get(inv, "id")))
+    for inv in pending_documents(eng.halo):
         out.append(slim(inv))
     plan.notes.append(f"Halo has {len(out)} invoices and credit notes not marked posted.")
     return out
+
+
+def pending_documents(halo: Any) -> Any:
+    """Every not-posted Halo invoice and credit note, whole, each tagged with its kind (`KIND_FIELD`).
+
+    Credit notes are told by asking Halo (``includecredits``/``includeinvoices``, halo/NOTES.md §7.1 [C spec]),
+    never by the sign of the total, so a credit note with positive amounts is never posted as an invoice
+    (issue 8.5); one list more a run (usually one page).
+    """
+    for kind, only in (("invoice", {"includecredits": False}), ("credit", {"includeinvoices": False})):
+        for inv in halo.invoices(notpostedonly=True, includelines=True, **only):
+            # [?] halo/NOTES.md §7.1/§12 step 5: whether list rows carry `lines` with includelines=true is not
+            # confirmed (the inferred contract fetches /Invoice/{id}); a row without lines is fetched whole.
+            # A row without a field that decides whether it may go (an abbreviated list view, halo/NOTES.md §3)
+            # is fetched whole too: unknown means not ready, never a guess.
+            if not f.get(inv, "lines") or missing_deciders(inv):
+                inv = halo.invoice(int(f.get(inv, "id")))
+            yield tag_kind(inv, kind)
 
 
 #: The invoice and line fields the engine reads; everything else Halo sends is dropped on reading, so that
@@ -51,7 +65,7 @@ def read(eng: SyncEngine, plan: Plan) -> list[Any]:
 HEADER_FIELDS = ("id", "invoicenumber", "client_id", "client_name", "invoice_date", "duedate", "reference",
                  "cust_order_number", "order_number", "total", "voided", "requires_approval", "approval_status",
                  "approvaldatetime", "global_nom_code", "tax_total", "creditlinkedtoinvoiceid", ISSUED_FIELD,
-                 *NO_SYNC_FIELDS)
+                 KIND_FIELD, *NO_SYNC_FIELDS)
 LINE_FIELDS = ("id", "item_shortdescription", "item_longdescription", "qty_order", "unit_price", "net_amount",
                "tax_amount", "tax_code", "nominal_code", "sequenceid")
 

@@ -42,12 +42,31 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
-def is_credit(invoice: Any) -> bool:
-    """Whether a Halo invoice is a credit note.
+#: Where the sync notes which Halo list a document came from ("invoice" or "credit", sync/invoices.py
+#: `pending_documents`); Halo itself never sends a field of this name.
+KIND_FIELD = "_kind"
 
-    [?] halo/NOTES.md §7.2: Halo's credit-note discriminator is not documented; a credit note carries a
-    negative total (lines with negative quantities) — the same rule as the sandbox's `is_credit_note`.
+
+def tag_kind(invoice: Any, kind: str) -> Any:
+    """``invoice`` marked as read from Halo's invoice or credit-note list."""
+    if isinstance(invoice, dict):
+        return {**invoice, KIND_FIELD: kind}
+    extra = getattr(invoice, "model_extra", None)
+    if extra is not None:
+        extra[KIND_FIELD] = kind
+    return invoice
+
+
+def is_credit(invoice: Any) -> bool:
+    """Whether a Halo invoice is a credit note: by the list Halo returned it in (`KIND_FIELD`).
+
+    [?] halo/NOTES.md §7.2: Halo's credit-note type value is not documented (`invoicetype` is 0 on an invoice), so
+    the sync asks Halo with `includecredits`/`includeinvoices`; only a record not read that way (none in the sync)
+    falls back to the sign of its total.
     """
+    kind = f.get(invoice, KIND_FIELD)
+    if kind in ("invoice", "credit"):
+        return kind == "credit"
     total = f.get(invoice, "total")
     if total is None:
         total = sum(f.money(f.get(line, "net_amount")) for line in f.get(invoice, "lines", []) or [])

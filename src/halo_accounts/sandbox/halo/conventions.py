@@ -67,11 +67,19 @@ EDIT_IMPLIES_READ = True
 #: "unpaid" filter `0,-1` are known).
 PAYMENT_STATUS: dict[str, int] = {"unpaid": 0, "part_paid": 1, "paid": 2}
 
-#: A credit note is an InvoiceHeader whose total is negative (lines with negative qty_order) [?]
-#: (NOTES §7.2: `invoicetype` is 0 on an invoice, its credit value unknown). Demo credit notes also
-#: carry `creditlinkedtoinvoiceid`. `includecredits`/`includeinvoices` default to true [?].
+#: A credit note is an InvoiceHeader with `invoicetype` = `CREDIT_NOTE_TYPE` [?] (NOTES §7.2: `invoicetype` is 0
+#: on an invoice, its credit value unknown; the product never reads it, it asks with `includecredits`/
+#: `includeinvoices`). Halo's usual credit note has negative lines, but a credit note with positive amounts is
+#: still a credit note. A row without `invoicetype` (an older seed) is a credit note when its total is negative.
+#: Demo credit notes also carry `creditlinkedtoinvoiceid`. `includecredits`/`includeinvoices` default to true [?].
+CREDIT_NOTE_TYPE = 1
+
+
 def is_credit_note(invoice: dict[str, Any]) -> bool:
     """Whether an invoice row is a credit note under the sandbox's representation."""
+    kind = invoice.get("invoicetype")
+    if kind is not None:
+        return kind == CREDIT_NOTE_TYPE
     return float(invoice.get("total") or 0.0) < 0
 
 

@@ -173,7 +173,7 @@ def build(n_clients: int = 50, n_items: int = 30, n_invoices: int = 300, seed: i
             "client_id": client["id"],
             "invoice_date": f"{day.isoformat()}T00:00:00",
             "duedate": f"{(day + timedelta(days=30)).isoformat()}T00:00:00",
-            "invoicetype": 0,
+            "invoicetype": cv.CREDIT_NOTE_TYPE if credit else 0,
             "reference": f"PO-{rng.randint(1000, 9999)}" if rng.random() < 0.3 else "",
             "currency": "£",
             "posted": posted,
