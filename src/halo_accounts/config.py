@@ -70,6 +70,12 @@ class Sage50UKSettings(_Section):
     username: str = "halo"
     version: int = 0
     """SDO version (32 for v32); 0 means: from Halo Control.sage50version, else detect."""
+    invoice_types: dict[str, Literal["audit", "product", "service"]] = Field(default_factory=dict)
+    """Halo's sage50ukinvoicetype values and the Sage route each means, e.g. {"0" = "audit"}, over the built-in
+    guess in ledgers/sage50uk/routes.py (HALO_INVOICE_TYPES; the values are undocumented)."""
+    halo_data_path: Literal["accdata", "company"] = "accdata"
+    """What Halo's sage50datapath points at when data_path is empty: the ACCDATA folder SDO connects to, or the
+    company folder that holds it (ACCDATA is then added); undocumented, see ledgers/sage50uk/sdo/transport.py."""
 
 
 class Sage50CASettings(_Section):

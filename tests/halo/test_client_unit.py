@@ -484,6 +484,9 @@ def test_endless_429_ends_in_rate_limited() -> None:
         make_client(fake, clock).control()
     assert "429" in filled(caught.value).message and "requests_per_window" in caught.value.fix
     assert max(clock.slept) <= 60.0
+    # It gives up only after waiting a whole rolling window (300 s, halo/NOTES.md §11) plus a margin (issue 8.7).
+    assert sum(clock.slept) >= 300.0 + 30.0
+    assert sum(clock.slept[:-1]) < 300.0 + 30.0  # and not much longer
 
 
 def test_a_retry_after_beyond_one_window_is_not_waited_out() -> None:

@@ -28,7 +28,10 @@ def test_fields_in_order_with_values() -> None:
     assert root.tag == "QBWCXML"
     tags = [c.tag for c in root]
     assert tags == ["AppName", "AppID", "AppURL", "CertURL", "AppDescription", "AppSupport", "UserName", "OwnerID",
-                    "FileID", "QBType", "Style", "Scheduler", "IsReadOnly"]
+                    "FileID", "QBType", "Style", "UnattendedModePref", "AppUniqueName", "Scheduler", "IsReadOnly"]
+    # NOTES §1.5: without AppUniqueName the Web Connector clones entries of the same AppName (issue 8.7).
+    assert root.findtext("AppUniqueName") == f"{root.findtext('AppName')} {IDS.owner_id}"
+    assert root.findtext("UnattendedModePref") in ("umpRequired", "umpOptional")
     assert root.findtext("AppURL") == "https://sync.example.com:8765/qbwc"
     assert root.findtext("AppSupport") == "https://sync.example.com:8765/qbwc?wsdl"
     assert root.findtext("CertURL") == "https://sync.example.com:8765/"

@@ -54,13 +54,19 @@ def test_sage50uk_options_come_from_control_and_unknown_types_are_refused() -> N
     from halo_accounts.errors import HaloAccountsError
     from halo_accounts.ledgers.sage50uk.routes import route_for
 
-    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 1}) == {"invoice_route": 1}
-    assert ledger_factory.sage50uk_options(None) == {"invoice_route": None}
+    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 1}) == {
+        "invoice_route": InvoiceRoute.PRODUCT_INVOICE}
+    assert ledger_factory.sage50uk_options(None) == {"invoice_route": InvoiceRoute.AUDIT_TRAIL}
     assert route_for(ledger_factory.sage50uk_options({"sage50ukinvoicetype": 2})["invoice_route"]) \
         == InvoiceRoute.SERVICE_INVOICE
     with pytest.raises(HaloAccountsError) as err:
-        route_for(ledger_factory.sage50uk_options({"sage50ukinvoicetype": 9})["invoice_route"])
+        ledger_factory.sage50uk_options({"sage50ukinvoicetype": 9})
     assert err.value.code == "sage.invoice_route_unknown"
+    # The guess is changed in one place, the configuration ([sage50uk] invoice_types; issue 8.7).
+    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 0}, {"0": "service", "9": "product"}) == {
+        "invoice_route": InvoiceRoute.SERVICE_INVOICE}
+    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 9}, {"9": "product"}) == {
+        "invoice_route": InvoiceRoute.PRODUCT_INVOICE}
 
 
 def test_sage50uk_without_a_stand_in_is_windows_only_off_windows(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,9 +43,9 @@ from halo_accounts.halo.permissions import permission_for
 from halo_accounts.halo.retry import (
     MAYBE_SENT,
     NEVER_SENT,
-    RATE_LIMIT_ATTEMPTS,
     RATE_LIMIT_BASE,
     RATE_LIMIT_CAP,
+    RATE_LIMIT_MARGIN,
     RETRY_AFTER_MAX,
     TRANSIENT_ATTEMPTS,
     TRANSIENT_BASE,
@@ -123,6 +123,7 @@ class HaloClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._budget = RequestBudget(requests_per_window, window_seconds, clock=clock, sleep=sleep)
+        self._window = float(window_seconds)
         self._http = httpx.Client(
             transport=transport,
             timeout=timeout,
@@ -238,7 +239,9 @@ class HaloClient:
         return self._paged(models.Site, "Site", {"client_id": client_id, **filters})
 
     def items(self, **filters: Any) -> Iterator[models.Item]:
-        return self._paged(models.Item, "Item", filters)
+        """Every item, inactive ones too unless ``includeinactive=False``: an old invoice may use an item since
+        made inactive, and must not be held for it (issue 8.7; halo/NOTES.md §3 `includeinactive`)."""
+        return self._paged(models.Item, "Item", {"includeinactive": True, **filters})
 
     def taxes(self) -> list[models.Tax]:
         body = self.request("GET", "Tax")
@@ -425,6 +428,7 @@ class HaloClient:
         limited = Backoff(RATE_LIMIT_BASE, RATE_LIMIT_CAP, self._rng)
         failures = 0
         refusals = 0
+        limited_for = 0.0  # seconds waited on 429s for this request
         shown = url.split("?")[0]
         while True:
             try:
@@ -468,11 +472,12 @@ class HaloClient:
                 # A 429 comes from the rate limiter before any work [I], so even a write may be repeated.
                 refusals += 1
                 asked = retry_after(response)
-                if refusals >= RATE_LIMIT_ATTEMPTS or (asked is not None and asked > RETRY_AFTER_MAX):
+                if limited_for >= self._window + RATE_LIMIT_MARGIN or (asked is not None and asked > RETRY_AFTER_MAX):
                     wait = f" (Halo asked to wait {asked:.0f} s)" if asked is not None else ""
                     raise HaloRateLimited("halo.rate_limited", attempts=refusals, wait=wait, config=self._config)
                 self.rate_limited += 1
                 delay = asked * (1 + 0.1 * self._rng.random()) if asked is not None else limited.delay(refusals)
+                limited_for += delay
                 self._wait(delay, f"{method} {shown}: rate limit reached (429)")
                 continue
             if status >= 500:

@@ -45,19 +45,21 @@ def open_ledger(settings: Any, control: Any = None) -> Iterator[Ledger]:
         from halo_accounts.ledgers.sage50uk.sdo.transport import connection_settings
 
         with Sage50UKLedger.open(connection_settings(settings, control), engine_factory=SDO_ENGINE_FACTORY,
-                                 **sage50uk_options(control)) as sage:
+                                 **sage50uk_options(control, settings.sage50uk.invoice_types)) as sage:
             yield sage
         return
     raise HaloAccountsError("sync.ledger_kind_unsupported", package=kind, choices=", ".join(KINDS[:2]),
                             path=settings.source or "the configuration file")
 
 
-def sage50uk_options(control: Any) -> dict[str, Any]:
+def sage50uk_options(control: Any, invoice_types: dict[str, str] | None = None) -> dict[str, Any]:
     """How Halo says Sage 50 UK invoices are posted: Control ``sage50ukinvoicetype`` -> the connector's route
-    (the table is `ledgers/sage50uk/routes.py` HALO_INVOICE_TYPES; an unknown value is refused there, plainly)."""
+    (the table is `ledgers/sage50uk/routes.py` HALO_INVOICE_TYPES with `[sage50uk] invoice_types` over it; an
+    unknown value is refused there, plainly)."""
+    from halo_accounts.ledgers.sage50uk.routes import route_for
     from halo_accounts.sync import fields as f
 
-    return {"invoice_route": f.get(control, "sage50ukinvoicetype")}
+    return {"invoice_route": route_for(f.get(control, "sage50ukinvoicetype"), invoice_types)}
 
 
 @contextmanager

@@ -88,6 +88,11 @@ def is_credit_note(invoice: dict[str, Any]) -> bool:
 APPROVAL_PENDING: dict[str, Any] = {"requires_approval": True, "approval_status": 0}
 APPROVAL_DONE: dict[str, Any] = {"requires_approval": False, "approval_status": 1}
 
+#: An item is inactive when its `status` is this value [?] (NOTES §5.2: `status` is Item's active/inactive flag,
+#: values unknown). Like clients and sites, `/Item` lists leave inactive items out unless `includeinactive=true`
+#: (NOTES §3/§5.1 list the parameter on `/Item` [C spec]; the default is [I]).
+ITEM_INACTIVE_STATUS = 1
+
 #: Flags a full invoice record always carries, with the value Halo fills when a save leaves them out [I]
 #: (both are InvoiceHeader fields in the spec; a real `GET /Invoice/{id}` returns every field, NOTES §2/§3).
 INVOICE_DEFAULTS: dict[str, Any] = {"requires_approval": False, "voided": False}

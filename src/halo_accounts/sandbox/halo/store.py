@@ -315,6 +315,10 @@ def _matches(entity: str, row: Record, p: dict[str, str]) -> bool:
         include_inactive = bool(truthy(p.get("includeinactive")))
         include_active = truthy(p.get("includeactive")) is not False
         checks.append(lambda: include_inactive if row.get("inactive") else include_active)
+    if entity == "item":
+        item_inactive = bool(truthy(p.get("includeinactive")))
+        item_active = truthy(p.get("includeactive")) is not False
+        checks.append(lambda: item_inactive if row.get("status") == cv.ITEM_INACTIVE_STATUS else item_active)
     if entity == "invoice":
         if truthy(p.get("notpostedonly")):
             checks.append(lambda: not row.get("posted"))

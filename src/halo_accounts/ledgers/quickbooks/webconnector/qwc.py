@@ -25,6 +25,15 @@ STYLE = "Document"
 #: NOTES §0 item 1 / §1.5: AppURL must be https:// except when it is "localhost".
 HTTP_ALLOWED_HOSTS = frozenset({"localhost"})
 DEFAULT_RUN_EVERY_MINUTES = 15
+#: NOTES §1.5: `umpRequired`/`umpOptional` ("needed to run while QuickBooks is closed / no user logged in",
+#: semantics [I]). Optional: the QuickBooks admin may allow unattended runs when authorising, never must.
+UNATTENDED_MODE_PREF = "umpOptional"
+
+
+def unique_name(app_name: str, ids: QwcIds) -> str:
+    """AppUniqueName: without it the Web Connector "clones" entries with the same AppName (NOTES §1.5 [C]); the
+    install's OwnerID keeps it stable and distinct per install."""
+    return f"{app_name} {ids.owner_id}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,8 @@ def build_qwc(
     add("FileID", ids.file_id)
     add("QBType", QB_TYPE)
     add("Style", STYLE)
+    add("UnattendedModePref", UNATTENDED_MODE_PREF)
+    add("AppUniqueName", unique_name(app_name, ids))
     scheduler = etree.SubElement(root, "Scheduler")
     add("RunEveryNMinutes", str(max(1, int(run_every_minutes))), scheduler)
     add("IsReadOnly", "true" if read_only else "false")

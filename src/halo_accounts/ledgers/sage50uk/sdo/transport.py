@@ -106,6 +106,25 @@ def _get(control: object, name: str) -> Any:
     return getattr(control, name, None)
 
 
+#: [?] What Halo's `sage50datapath` points at is undocumented (halo/NOTES.md §9; sage/NOTES.md §1.4: SDO's
+#: Connect wants the company's ACCDATA folder, Halo's old guide speaks of "the folder that holds the COMPANY
+#: file"). Default: ACCDATA itself; `[sage50uk] halo_data_path = "company"` says it is the folder above.
+HALO_DATA_PATH_MEANING = "accdata"
+ACCDATA = "ACCDATA"
+
+
+def sdo_data_path(halo_value: str, meaning: str = HALO_DATA_PATH_MEANING) -> str:
+    """The folder SDO connects to, from Halo's ``sage50datapath`` read as ``meaning`` ("accdata" or "company")."""
+    value = halo_value.strip()
+    if not value or meaning != "company":
+        return value
+    tail = value.rstrip("\\/")
+    if tail.replace("/", "\\").rsplit("\\", 1)[-1].upper() == ACCDATA:
+        return value
+    sep = "/" if "/" in tail and "\\" not in tail else "\\"
+    return f"{tail}{sep}{ACCDATA}"
+
+
 def connection_settings(settings: Any, control: object = None, *, password: str | None = None,
                         detect: Callable[[], list[int]] = installed_versions) -> ConnectionSettings:
     """Connection values: the local config where it is set, else Halo's ``Control`` (sage50datapath,
@@ -114,7 +133,8 @@ def connection_settings(settings: Any, control: object = None, *, password: str 
     ``settings`` is `halo_accounts.config.Settings`; ``password`` defaults to the secret ``sage50uk.password``.
     """
     local = settings.sage50uk
-    data_path = local.data_path or str(_get(control, "sage50datapath") or "")
+    data_path = local.data_path or sdo_data_path(str(_get(control, "sage50datapath") or ""),
+                                                 getattr(local, "halo_data_path", HALO_DATA_PATH_MEANING))
     username = local.username if local.username and local.username != DEFAULT_USERNAME else ""
     username = username or str(_get(control, "sage50username") or "") or local.username
     if password is None:
@@ -127,6 +147,21 @@ def connection_settings(settings: Any, control: object = None, *, password: str 
         versions = detect()
         version = versions[0] if versions else 0
     return ConnectionSettings(data_path, username, Secret(password), version, default_unique_id())
+
+
+def is_com_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is what a COM call into SDO raises: ``pywintypes.com_error`` on Windows, else anything shaped
+    like it, (hresult, text, excepinfo, argerr) with an int hresult (the stand-ins raise that shape)."""
+    try:
+        import pywintypes  # type: ignore[import-not-found]  # the [windows] extra
+
+        if isinstance(exc, pywintypes.com_error):
+            return True
+    except ImportError:
+        pass
+    args = getattr(exc, "args", ())
+    return (len(args) == 4 and isinstance(args[0], int) and not isinstance(args[0], bool)
+            and isinstance(args[1], str) and (args[2] is None or isinstance(args[2], tuple)))
 
 
 def _exc_text(exc: BaseException) -> str:
@@ -185,6 +220,8 @@ class SdoSession:
         except HaloAccountsError:
             raise
         except Exception as exc:
+            if not is_com_error(exc):
+                raise  # a bug of ours (TypeError, KeyError, ...), never "rejected by Sage" (issue 8.7)
             raise self.error(what, exc, **params) from None
 
 
