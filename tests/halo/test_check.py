@@ -49,7 +49,8 @@ def run(
             monkeypatch.delenv(name)
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[halo]\nurl = "{halo.url}"\nclient_id = "{client_id}"\nscope = "{scope}"\n[ledger]\nkind = "{kind}"\n',
+        f'[halo]\nurl = "{halo.url}"\nclient_id = "{client_id}"\nscope = "{scope}"\n[ledger]\nkind = "{kind}"\n'
+        f'[store]\npath = "{tmp_path / "store.sqlite3"}"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("HALO_ACCOUNTS_HALO_CLIENT_SECRET", secret)
@@ -77,6 +78,8 @@ def test_everything_needed_is_there(
     assert 'scope = "all admin"' in out  # the app has admin; the configured scope just does not ask for it
     assert "accounts package selected in Halo: QuickBooks" in out
     assert "Everything QuickBooks Desktop needs from Halo is in place." in out
+    # First run: no tax rate mapped yet, so check says the tax map comes first (issue 8.8).
+    assert "the tax map comes first" in out and "halo-accounts import tax" in out
 
 
 def test_admin_is_required_for_the_tax_import(

@@ -117,7 +117,7 @@ def test_import_tax_with_admin_maps_every_code(cli: Any) -> None:
     assert result.exit_code == 0, result.stdout
     with Store.open(cli.store_file) as store:
         mapped = {link.ledger_ref for link in store.links("tax")}
-    assert {"S", "Z", "E", "R", "O"} <= mapped
+    assert {"S", "Z", "E", "R", "O"} <= mapped, result.stdout
     taxes = cli.halo.export()["taxes"]
     assert any(t.get("code") == "O" for t in taxes)  # created: Halo had no "O" (outside scope)
     again = cli("import", "tax")

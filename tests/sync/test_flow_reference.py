@@ -82,14 +82,41 @@ def test_items_imported_from_the_package_and_pushed_to_it(world: Any) -> None:
 
 
 def test_tax_import_matches_existing_codes_and_creates_the_rest(world: Any) -> None:
+    # Issue 8.8: import only what Halo lacks. Halo has Standard 20% (code S), Zero rated 0%, Exempt, Reduced 5%;
+    # QuickBooks UK has S, R (Reduced 5%), Z (Zero), E (Exempt), O (Outside scope, 0%).
     seed = small_seed(5)
     seed["taxes"][0]["code"] = "S"  # Halo already has QuickBooks' standard code
     w = world(seed, map_taxes=False)
+    before = len(w.export()["taxes"])
     result = taxes.import_taxes(w.engine())
-    assert "S" in result.matched and set(result.created) == {"E", "O", "R", "Z"}
-    assert result.mapping["1"] == "S"
+    assert set(result.matched) == {"S", "R", "Z", "E"}  # by code, else by rate and name
+    assert result.created == ["O"]  # no Halo tax left with its rate: the only one created
+    assert result.mapping == {"1": "S", "2": "Z", "3": "E", "4": "R", "5": "O"}
+    assert len(w.export()["taxes"]) == before + 1  # no duplicate rate beside Halo's own
     again = taxes.import_taxes(w.engine())
     assert again.created == []
+
+
+def test_tax_import_proposes_a_same_rate_tax_with_another_name_and_creates_nothing(world: Any) -> None:
+    seed = small_seed(5)
+    seed["taxes"][3]["name"] = "Lower band"  # Halo's 5% under a name QuickBooks' "Reduced" does not share
+    seed["taxes"].append({"id": 5, "name": "Outside the scope of VAT", "code": "OS", "value": 0.0})
+    w = world(seed, map_taxes=False)
+    result = taxes.import_taxes(w.engine())
+    assert result.created == []
+    assert (4, "Lower band", "R") in result.proposed and "R" not in result.mapping.values()
+    assert result.mapping.get("5") == "O"  # "Outside ... scope" shares the words of "Outside scope"
+
+
+def test_an_unmapped_tax_is_held_with_the_map_command_not_the_import(world: Any) -> None:
+    w = world(small_seed(12), map_taxes=False)
+    report = w.engine().run()
+    unmapped = [h for h in report.held if h.code == "sync.tax_unmapped"]
+    assert unmapped
+    assert all("import tax" not in h.fix and "halo-accounts map tax" in h.fix for h in unmapped)
+    standard = next(h for h in unmapped if "'Standard 20%'" in h.message)
+    assert "map tax 1 S" in standard.fix  # the QuickBooks code with the same rate, proposed
+    assert sum("tax map comes first" in n for n in report.notices) == 1
 
 
 def test_customer_the_package_refuses_is_held_until_retry(world: Any) -> None:

@@ -32,10 +32,11 @@ def test_import_tax_waits_for_the_next_update_then_runs_there(tmp_path: Path, mo
 
         report = w.update()
         state = _status(w)["queued"]["import tax"]
-        # The demo tenant's Halo taxes carry Sage codes (T1, T0, ...): QuickBooks' five codes are new to Halo.
-        assert state.startswith("done: 5 created, 0 matched"), state
+        # The demo tenant's Halo taxes carry Sage codes (T1, T0, ...): four of QuickBooks' five codes have a Halo
+        # rate of the same rate and name (linked); only "Outside scope" is new to Halo (issue 8.8).
+        assert state.startswith("done: 1 created, 4 matched"), state
         taxes = w.halo.export()["taxes"]
-        assert len(taxes) == len(taxes_before) + 5
+        assert len(taxes) == len(taxes_before) + 1  # no duplicate of a rate Halo has
         created = {str(t["id"]): t["code"] for t in taxes if t not in taxes_before}
         assert set(created.values()) == {"S", "Z", "E", "R", "O"}
         with w.store() as store:

@@ -75,9 +75,24 @@ def register(app: typer.Typer) -> None:
         with HaloClient.from_settings(settings) as client:
             report = run_check(client, ledger=settings.ledger.kind, for_tax_import=for_tax_import, force_probe=probe)
             lines = check_lines(report, client, config_name=settings.source)
+        lines.extend(_first_run_lines(settings))
         for line in lines:
             typer.echo(line)
         raise typer.Exit(0 if report.ok else 1)
+
+
+def _first_run_lines(settings: Any) -> list[str]:
+    """The tax map comes first (issue 8.8): said by `check` until one Halo rate is mapped."""
+    from halo_accounts.messages import render
+    from halo_accounts.store import Store
+
+    path = config.store_path(settings)
+    if path.exists():
+        with Store.open(path) as store:
+            if store.links("tax"):
+                return []
+    text, fix = render("sync.tax_map_next")
+    return [text, f"             {fix}"]
 
 
 def check_lines(report: Any, client: Any, *, config_name: str) -> list[str]:

@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         from halo_accounts.store import Store
 
         settings = _settings()
-        from halo_accounts.sync import queued
+        from halo_accounts.sync import notices, queued
 
         with Store.open(_store_path(settings)) as store:
             runs = store.runs(10)
@@ -237,6 +237,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"To retry at the next Web Connector update: {', '.join(retrying)}")
         if not held:
             console.print("Nothing is held.")
+        for notice in notices.from_held(h.code for h in held):
+            console.print(f"[bold]Note:[/] {escape(notice)}")
         for h in held:
             console.print(f"[bold yellow]Held[/] {h.kind}:{h.halo_id} ({escape(h.detail)}) — {escape(h.message)}")
             tried = f"[dim](tried {h.attempts}x since {h.first_seen[:16]})[/]"
@@ -292,6 +294,9 @@ def register(app: typer.Typer) -> None:
         console.print(f"Created {len(result.created)} Halo tax rates, matched {len(result.matched)}.")
         for tax_id, name, code in rows:
             console.print(f"  Halo {tax_id} {name!r} -> {code or '(not mapped)'}")
+        for tax_id, name, code in result.proposed:
+            console.print(f"Proposed: Halo {tax_id} {name!r} has the rate of {code} under another name; to use it: "
+                          f"halo-accounts map tax {tax_id} {code}")
 
     @import_app.command("items")
     def import_items() -> None:

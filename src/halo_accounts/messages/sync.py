@@ -19,8 +19,23 @@ MESSAGES: list[Message] = [
     Message(
         "sync.tax_unmapped",
         "Halo tax rate '{tax_name}' (id {tax_id}) on {record} has no {ledger} tax code.",
-        "Map it: halo-accounts map tax {tax_id} CODE (tax codes in {ledger}: {codes}); or copy {ledger}'s tax "
-        "codes into Halo with: halo-accounts import tax. Then run the sync again.",
+        "Map it: halo-accounts map tax {tax_id} {suggestion} ({why}; tax codes in {ledger}: {codes}). Then run "
+        "the sync again.",
+    ),
+    Message(
+        "sync.tax_map_first",
+        "The tax map comes first: {count} record(s) wait because Halo tax rates are not mapped to the package's "
+        "tax codes, and nothing with such a rate can be posted until they are.",
+        "Map each Halo rate with halo-accounts map tax HALO_ID CODE (each held record's fix names the code with "
+        "the same rate), then run the sync (or wait for the next Web Connector update). "
+        "halo-accounts import tax only adds the codes Halo lacks; it never duplicates a rate Halo has.",
+    ),
+    Message(
+        "sync.tax_map_next",
+        "Next: the tax map comes first. No Halo tax rate is mapped to a package tax code yet, so the first sync (or "
+        "Web Connector update) would post nothing and hold every invoice.",
+        "Run halo-accounts import tax (it adds to Halo only the codes it lacks, links the rates it has by rate and "
+        "name, and proposes the rest), or map each rate with halo-accounts map tax HALO_ID CODE; then sync.",
     ),
     Message(
         "sync.tax_missing",

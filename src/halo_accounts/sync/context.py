@@ -3,8 +3,10 @@ package references resolved so far (customers and items, including those the run
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -190,6 +192,34 @@ class Context:
 
     def tax_name(self, tax_id: int) -> str:
         return f.text(self.halo_taxes.get(tax_id), "name") or f"tax {tax_id}"
+
+
+#: Two rates are the same when they differ by less than this (percent): Halo keeps `value` as a float.
+RATE_TOLERANCE = Decimal("0.001")
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words of a tax name without its figures: "Standard 20%" -> {"standard"}."""
+    return frozenset(w for w in re.split(r"[^\w]+", text.casefold()) if w and not w.replace(".", "").isdigit())
+
+
+def _same_name(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a) and bool(b) and (a <= b or b <= a)
+
+
+def tax_candidates(halo_tax: Any, tax_codes: dict[str, TaxCode] | list[TaxCode]) -> tuple[list[TaxCode], bool]:
+    """Package tax codes with the rate of ``halo_tax``, best first, and whether the first also has its name (or
+    code) - a 1:1 match by rate and name (issue 8.8)."""
+    codes = list(tax_codes.values()) if isinstance(tax_codes, dict) else list(tax_codes)
+    try:
+        rate = Decimal(str(f.get(halo_tax, "value")))
+    except (ArithmeticError, ValueError):
+        return [], False
+    same_rate = [c for c in codes if abs(Decimal(c.rate) - rate) < RATE_TOLERANCE]
+    names = [_words(f.text(halo_tax, "name")), _words(f.text(halo_tax, "code"))]
+    named = [c for c in same_rate if any(_same_name(n, _words(c.name)) or _same_name(n, _words(c.code))
+                                         for n in names)]
+    return (named + [c for c in same_rate if c not in named]), bool(named)
 
 
 def build_tax_map(links: dict[str, str], halo_taxes: dict[int, Any], tax_codes: dict[str, TaxCode]) -> dict[int, str]:

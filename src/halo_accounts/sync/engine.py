@@ -16,7 +16,7 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.halo.errors import HaloError, HaloRateLimited, HaloUnavailable, HaloValidationError
 from halo_accounts.ledgers.port import Ledger, LedgerUnavailable
 from halo_accounts.store import NewEntry
-from halo_accounts.sync import control_settings, customers, invoices, items, payments, reconcile
+from halo_accounts.sync import control_settings, customers, invoices, items, notices, payments, reconcile
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, build_tax_map, customer_index, product_index
 from halo_accounts.sync.limits import limits_for
@@ -99,6 +99,9 @@ class SyncEngine:
                 reconcile.after_read(self, plan)
                 self.apply(plan)
                 self.report.status = "held" if self.report.held else "ok"
+            for notice in notices.from_held(h.code for h in self.report.held):
+                if notice not in self.report.notices:
+                    self.report.notices.append(notice)
         except Stop as stop:
             self._interrupted(stop.error, "Halo")
         except LedgerUnavailable as exc:

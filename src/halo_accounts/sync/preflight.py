@@ -9,7 +9,7 @@ from typing import Any
 from halo_accounts.ledgers.port import Customer, Product
 from halo_accounts.messages import render
 from halo_accounts.sync import fields as f
-from halo_accounts.sync.context import Context
+from halo_accounts.sync.context import Context, tax_candidates
 from halo_accounts.sync.mapping import ResolvedLine, clean, label, line_item_id
 
 
@@ -151,9 +151,12 @@ def check_tax(ctx: Context, checks: Checks, tax_id: int | None, record: str) -> 
         return ""
     code = ctx.tax_map.get(tax_id)
     if not code:
-        checks.fail("tax code", Problem("sync.tax_unmapped", {"tax_name": ctx.tax_name(tax_id), "tax_id": tax_id,
-                                                              "record": record, "ledger": ctx.package,
-                                                              "codes": ctx.tax_codes_text()}))
+        candidates, _named = tax_candidates(ctx.halo_taxes.get(tax_id), ctx.tax_codes)
+        checks.fail("tax code", Problem("sync.tax_unmapped", {
+            "tax_name": ctx.tax_name(tax_id), "tax_id": tax_id, "record": record, "ledger": ctx.package,
+            "codes": ctx.tax_codes_text(), "suggestion": candidates[0].code if candidates else "CODE",
+            "why": (f"{candidates[0].code} has the same rate" if candidates else
+                    f"no {ctx.package} tax code has this rate; add one in {ctx.package} first")}))
         return ""
     if ctx.tax_codes and code not in ctx.tax_codes:
         checks.fail("tax code", Problem("sync.tax_code_unknown", {"tax_id": tax_id, "tax_code": code,

@@ -52,7 +52,8 @@ def run_pending(store: Any, ledger: Any, settings: Any, halo_factory: Callable[.
                 engine = SyncEngine(client, ledger, store, settings)
                 if command == "import tax":
                     result = taxes.import_taxes(engine)
-                    outcome = f"done: {len(result.created)} created, {len(result.matched)} matched"
+                    outcome = f"done: {len(result.created)} created, {len(result.matched)} matched" + "".join(
+                        f"; proposed: halo-accounts map tax {tid} {code}" for tid, _name, code in result.proposed)
                 else:
                     outcome = f"done: {len(items.import_items(engine))} created"
         except HaloAccountsError as exc:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from halo_accounts.errors import HaloAccountsError
 from halo_accounts.halo.errors import HaloPermissionError
 from halo_accounts.sync import fields as f
-from halo_accounts.sync.context import build_tax_map
+from halo_accounts.sync.context import build_tax_map, tax_candidates
 from halo_accounts.sync.limits import limits_for
 
 if TYPE_CHECKING:
@@ -20,12 +20,19 @@ if TYPE_CHECKING:
 class TaxImport:
     created: list[str] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)
+    proposed: list[tuple[int, str, str]] = field(default_factory=list)
+    """(Halo tax id, Halo name, package code): same rate, different name; not linked, not created - the user
+    confirms with `halo-accounts map tax ID CODE`."""
     mapping: dict[str, str] = field(default_factory=dict)
     """Halo tax id -> package code, after the import."""
 
 
 def import_taxes(eng: SyncEngine) -> TaxImport:
-    """Copy the package's tax codes into Halo (matching existing Halo taxes by code first) and map them."""
+    """Copy into Halo only the package's tax codes it lacks, and map them (issue 8.8).
+
+    A package code is matched to an existing Halo tax by code or third-party id, else by rate and name (linked);
+    a Halo tax with the same rate but another name is proposed, never duplicated; only a code no Halo tax has the
+    rate of is created."""
     store = eng.store
     result = TaxImport()
     eng.run_id = store.start_run("import tax", {})
@@ -41,15 +48,34 @@ def import_taxes(eng: SyncEngine) -> TaxImport:
                     store.journal_reconciled(entry.id, found=entry.key.casefold() in by_code)
         rows: list[tuple[str, str, str, dict[str, Any]]] = []
         linked = {link.ledger_ref.casefold() for link in store.links("tax")}
+        used = {link.halo_id for link in store.links("tax")}  # Halo taxes mapped already
+        leftover: list[Any] = []
         for code in codes:
             if code.code.casefold() in linked:  # mapped already (`map tax`, an earlier import): not created twice
                 result.matched.append(code.code)
                 continue
             existing = by_code.get(code.code.casefold()) or (by_tp.get(code.ledger_id.casefold())
                                                              if code.ledger_id else None)
-            if existing is not None:
+            if existing is not None and str(f.get(existing, "id")) not in used:
                 store.link("tax", str(f.get(existing, "id")), code.code, number=code.code)
+                used.add(str(f.get(existing, "id")))
                 result.matched.append(code.code)
+                continue
+            free = [t for t in halo_taxes if str(f.get(t, "id")) not in used]
+            by_rate = [t for t in free if tax_candidates(t, [code])[0]]
+            named = [t for t in by_rate if tax_candidates(t, [code])[1]]
+            if len(named) == 1:  # same rate and name: the same tax, linked
+                store.link("tax", str(f.get(named[0], "id")), code.code, number=code.code)
+                used.add(str(f.get(named[0], "id")))
+                result.matched.append(code.code)
+                continue
+            leftover.append(code)
+        for code in leftover:  # after every 1:1 match above has taken its Halo tax
+            free = [t for t in halo_taxes if str(f.get(t, "id")) not in used]
+            by_rate = [t for t in free if tax_candidates(t, [code])[0]]
+            if by_rate:  # Halo has this rate under another name (or twice): proposed, never duplicated
+                for tax in by_rate:
+                    result.proposed.append((int(f.get(tax, "id")), f.text(tax, "name"), code.code))
                 continue
             # 100: [?] Halo's Tax.name length is not in the spec; a generous cut
             rows.append(("tax", "new", code.code, {
