@@ -137,3 +137,33 @@ def test_customer_the_package_refuses_is_held_until_retry(world: Any) -> None:
     assert waiting and "Smith & Jones Ltd" in waiting[0].message
     w.engine().run(retry=[f"customer:{smith['id']}"])
     assert attempts() == 2
+
+
+def test_two_halo_clients_differing_only_by_case_get_a_fix_that_says_so(world: Any) -> None:
+    # QuickBooks names are case-insensitive (issue 8.8): "Acme Ltd" and "ACME  LTD" would be one customer there.
+    seed = small_seed(5)
+    first, second = seed["clients"][0], seed["clients"][1]
+    first.update(name="Acme Ltd", accountsid="")
+    second.update(name="ACME  LTD", accountsid="", excludefrominvoicesync=False)
+    w = world(seed, qb_seed={"customers": [{"Name": "Acme Ltd"}]})
+    report = w.engine().run(only=["customers"])
+    held = {h.halo_id: h for h in report.held if h.kind == "customer"}
+    twin = held.get(str(second["id"])) or held.get(str(first["id"]))
+    assert twin is not None and twin.code == "sync.customer_name_twin", [(h.code, h.message) for h in report.held]
+    assert "capitals or spaces" in twin.message and "accounts reference" not in twin.fix
+    assert "rename one in Halo" in twin.fix
+
+
+def test_names_shortened_to_fit_quickbooks_are_reported_in_the_run_and_in_status(world: Any) -> None:
+    seed = small_seed(5)
+    long_name = "The Very Long Name Consulting Partnership of Greater Manchester Ltd"  # > 41 (QuickBooks Name)
+    seed["clients"][0].update(name=long_name, accountsid="")
+    w = world(seed)
+    report = w.engine().run(only=["customers"])
+    cut = [n for n in report.notices if "shortened to fit" in n]
+    assert len(cut) == 1 and long_name in cut[0] and "Name" in cut[0]
+    from halo_accounts.sync import notices
+
+    assert w.store.get_cursor(notices.SHORTENED_CURSOR) == cut[0]  # what `status` shows
+    again = w.engine().run(only=["customers"])
+    assert not [n for n in again.notices if "shortened to fit" in n]  # said for the run that sent it

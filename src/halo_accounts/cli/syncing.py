@@ -217,6 +217,7 @@ def register(app: typer.Typer) -> None:
             held = store.held()
             waiting = queued.states(store)
             retrying = queued.pending_retry(store)
+            cut = store.get_cursor(notices.SHORTENED_CURSOR) or ""
         if as_json:
             typer.echo(json.dumps({"runs": [r.__dict__ for r in runs], "held": [h.__dict__ for h in held],
                                    "queued": waiting, "retry_queued": retrying}, indent=2, default=str))
@@ -237,7 +238,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"To retry at the next Web Connector update: {', '.join(retrying)}")
         if not held:
             console.print("Nothing is held.")
-        for notice in notices.from_held(h.code for h in held):
+        for notice in [*notices.from_held(h.code for h in held), *([cut] if cut else [])]:
             console.print(f"[bold]Note:[/] {escape(notice)}")
         for h in held:
             console.print(f"[bold yellow]Held[/] {h.kind}:{h.halo_id} ({escape(h.detail)}) — {escape(h.message)}")

@@ -23,6 +23,12 @@ MESSAGES: list[Message] = [
         "the sync again.",
     ),
     Message(
+        "sync.text_shortened",
+        "{count} record(s) went to {ledger} with text shortened to fit its fields: {records}.",
+        "Nothing is lost in Halo, which keeps the full text. To have {ledger} show it whole, shorten it in Halo "
+        "(the next sync updates it).",
+    ),
+    Message(
         "sync.tax_map_first",
         "The tax map comes first: {count} record(s) wait because Halo tax rates are not mapped to the package's "
         "tax codes, and nothing with such a rate can be posted until they are.",
@@ -347,6 +353,13 @@ MESSAGES: list[Message] = [
         "The store {path} could not be read or written: {detail}.",
         "Nothing is half-written. Check the disk (and the network share, if {path} is on one: keep the store "
         "on a local disk) and run again.",
+    ),
+    Message(
+        "sync.customer_name_twin",
+        "Halo clients '{name}' (id {halo_id}) and '{other_name}' (id {other}) differ only by capitals or spaces; "
+        "{ledger} treats such names as the same, so both would be one customer there.",
+        "If they are the same customer, merge them in Halo. If not, rename one in Halo so the names differ by more "
+        "than capitals or spaces (e.g. add the town: '{name} (Leeds)'); then run the sync again.",
     ),
     Message(
         "store.link_conflict",

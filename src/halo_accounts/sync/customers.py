@@ -9,7 +9,7 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.ledgers.port import Customer, LedgerError, create_many
 from halo_accounts.sync import creates
 from halo_accounts.sync import fields as f
-from halo_accounts.sync.mapping import clean, customer_from_client
+from halo_accounts.sync.mapping import clean, customer_from_client, normalize_name
 from halo_accounts.sync.plan import WRITE_BACK_CHUNK, Action, Plan
 from halo_accounts.sync.preflight import Problem, check_customer, client_label
 
@@ -150,6 +150,20 @@ def _create_batch(eng: SyncEngine, actions: list[Action]) -> None:
     creates.settle(eng, "customer", actions, entry_ids, outcomes, created=created, failed=failed)
 
 
+def _name_twin(ctx: Any, action: Action, exc: HaloAccountsError) -> Problem | None:
+    """A clash of two Halo clients matched by name to one package customer because their names differ only by case
+    or spaces (QuickBooks names are case-insensitive, qbxml/NOTES.md): a fix that says so, not "clear the accounts
+    reference" of a client that has none (issue 8.8)."""
+    if exc.code != "store.link_conflict" or action.op != "match" or f.text(action.source, "accountsid"):
+        return None
+    other = ctx.clients.get(f.ident(exc.params.get("other")) or 0)
+    name, other_name = clean(f.text(action.source, "name")), clean(f.text(other, "name"))
+    if other is None or normalize_name(name) != normalize_name(other_name):
+        return None
+    return Problem("sync.customer_name_twin", {"name": name, "halo_id": action.halo_id, "other_name": other_name,
+                                               "other": exc.params.get("other"), "ledger": ctx.package})
+
+
 def apply(eng: SyncEngine, plan: Plan) -> None:
     ctx = eng.ctx
     assert ctx is not None
@@ -165,10 +179,10 @@ def apply(eng: SyncEngine, plan: Plan) -> None:
                            getattr(action.extra, "name", ""))
         except HaloAccountsError as exc:  # store.link_conflict: another Halo client has this customer
             ctx.customer_refs.pop(cid, None)
-            ctx.customer_problems[cid] = exc.message
+            problem = _name_twin(ctx, action, exc) or Problem(exc.code, stored_message=exc.message, stored_fix=exc.fix)
+            ctx.customer_problems[cid] = problem.message
             action.op = "hold"
-            eng.hold_now("customer", action.halo_id, action.label, Problem(
-                exc.code, stored_message=exc.message, stored_fix=exc.fix))
+            eng.hold_now("customer", action.halo_id, action.label, problem)
             continue
         eng.release("customer", action.halo_id)
         eng.report.bump("customer", "matched")

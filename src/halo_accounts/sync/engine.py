@@ -99,6 +99,10 @@ class SyncEngine:
                 reconcile.after_read(self, plan)
                 self.apply(plan)
                 self.report.status = "held" if self.report.held else "ok"
+                cut = notices.shortened(plan.actions, self.ctx.package if self.ctx is not None else "the package")
+                self.store.set_cursor(notices.SHORTENED_CURSOR, cut)
+                if cut:
+                    self.report.notices.append(cut)
             for notice in notices.from_held(h.code for h in self.report.held):
                 if notice not in self.report.notices:
                     self.report.notices.append(notice)
