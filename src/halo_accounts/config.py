@@ -239,6 +239,12 @@ window_seconds = 300
 # must be dated 1 July in your accounts. Empty = take it from Halo (Control.server_time_zone), else UTC.
 timezone = ""
 
+# Halo's billing settings, used only when Halo refuses Control to an application without admin (on top of the
+# copy kept from the last read). Example:
+# [halo.control]
+# syncinvoicetoaccountspackagewhenapproved = true
+# enableinvoiceapprovals = true
+
 [ledger]
 # quickbooks | sage50uk | sage50ca
 kind = "quickbooks"
@@ -263,6 +269,11 @@ data_path = ""
 username = "halo"
 # SDO version (32 for v32); 0 = take Halo's Control.sage50version, else detect.
 version = 0
+# Halo's sage50ukinvoicetype values are undocumented: set what each means here if the built-in guess
+# (0 = audit trail, 1 = product invoice, 2 = service invoice) is wrong for your tenant.
+# invoice_types = { "0" = "audit" }
+# What Halo's sage50datapath points at (used when data_path is empty): "accdata" or "company" (the folder above).
+halo_data_path = "accdata"
 
 [store]
 # SQLite file for links, the journal and runs; empty = the platform data folder.
