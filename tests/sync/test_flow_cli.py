@@ -146,3 +146,13 @@ def test_serve_job_runs_the_sync_inside_a_web_connector_update(tmp_path: Path) -
         posted = reports[0].count("invoice", "posted")
         assert posted > 0
         assert len(company.dump("invoice").get("invoice", [])) == posted
+
+
+def test_status_says_once_that_the_tax_map_comes_first(cli: Any) -> None:
+    result = cli("sync", "--json")
+    report = json.loads(result.stdout)
+    assert sum("tax map comes first" in n for n in report["notices"]) == 1
+    status = json.loads(cli("status", "--json").stdout)
+    assert sum("tax map comes first" in n for n in status["notices"]) == 1
+    text = " ".join(cli("status").stdout.split())  # the console may wrap the line
+    assert text.count("tax map comes first") == 1

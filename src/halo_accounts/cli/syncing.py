@@ -219,8 +219,10 @@ def register(app: typer.Typer) -> None:
             retrying = queued.pending_retry(store)
             cut = store.get_cursor(notices.SHORTENED_CURSOR) or ""
         if as_json:
+            said = [*notices.from_held(h.code for h in held), *([cut] if cut else [])]
             typer.echo(json.dumps({"runs": [r.__dict__ for r in runs], "held": [h.__dict__ for h in held],
-                                   "queued": waiting, "retry_queued": retrying}, indent=2, default=str))
+                                   "queued": waiting, "retry_queued": retrying, "notices": said},
+                                  indent=2, default=str))
             return
         from rich.table import Table
 
