@@ -77,3 +77,11 @@ def test_no_copy_and_no_config_stops_with_the_fix_and_posts_nothing(world: Any) 
     assert caught.value.code == "sync.control_refused"
     assert "[halo.control]" in caught.value.fix
     assert not _posted(w)
+
+
+def test_a_wrong_type_in_the_configured_settings_is_a_message_not_a_traceback(world: Any) -> None:
+    w = world(_admin_only_seed(), scopes="all")
+    w.settings.halo.control = {"sage50version": "thirty-two"}
+    with pytest.raises(HaloAccountsError) as caught:
+        w.engine().run()
+    assert caught.value.code == "sync.control_config_invalid" and "sage50version" in caught.value.message

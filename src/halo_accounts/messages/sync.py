@@ -198,6 +198,12 @@ MESSAGES: list[Message] = [
         "up to date when those settings change.",
     ),
     Message(
+        "sync.control_config_invalid",
+        "[halo.control] {field} in the configuration is not a value Halo's setting can take: {detail}.",
+        "Correct it in the [halo.control] table of the configuration file (true/false for on/off settings, a "
+        "number for versions), then run again.",
+    ),
+    Message(
         "sync.control_refused",
         "Halo refused its billing settings (Control) to this application ({detail}), and there is no earlier copy "
         "of them and no [halo.control] in the configuration, so the sync cannot tell how Halo wants invoices sent.",

@@ -42,11 +42,20 @@ def read(halo: Any, store: Any, configured: dict[str, Any] | None = None, *, kee
         control = halo.control()
     except HaloPermissionError as exc:
         raw = store.get_cursor(CURSOR) if store is not None else None
-        stored: dict[str, Any] = json.loads(raw) if raw else {}
+        try:
+            stored: dict[str, Any] = json.loads(raw) if raw else {}
+        except ValueError:  # a damaged copy is no copy
+            stored = {}
         if not stored and not configured:
             raise HaloAccountsError("sync.control_refused", detail=exc.message) from None
         source = " and ".join(n for n, have in (("stored", stored), ("config", configured)) if have)
-        control = models.Control.model_validate({**stored, **configured})
+        try:
+            control = models.Control.model_validate({**stored, **configured})
+        except ValueError as bad:  # pydantic's ValidationError: a [halo.control] value of the wrong type
+            first = bad.errors()[0] if hasattr(bad, "errors") else {}
+            field = ".".join(str(p) for p in first.get("loc", ())) or "?"
+            raise HaloAccountsError("sync.control_config_invalid", field=field,
+                                    detail=first.get("msg", bad)) from None
         when = store.cursor_updated(CURSOR) if stored else None
         text, fix = render("sync.control_fallback", source=_describe(source, when), detail=exc.message)
         notice = f"{text} {fix}"
