@@ -10,10 +10,11 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from halo_accounts.errors import HaloAccountsError
-from halo_accounts.secrets import SECRET_NAMES, env_name
+from halo_accounts.ledgers import registry
+from halo_accounts.secrets import env_name, secret_names
 
 ENV_PREFIX = "HALO_ACCOUNTS_"
 
@@ -45,42 +46,15 @@ class HaloSettings(_Section):
 
 
 class LedgerSettings(_Section):
-    kind: Literal["quickbooks", "sage50uk", "sage50ca"] = "quickbooks"
+    kind: str = "quickbooks"
+    """One of the packages in `ledgers/registry.py`."""
 
-
-class QuickBooksSettings(_Section):
-    transport: Literal["webconnector", "com"] = "webconnector"
-    company_file: str = ""
-    """Company file path for COM; empty means the one open in QuickBooks."""
-    app_name: str = "halo-accounts"
-
-
-class WebConnectorSettings(_Section):
-    host: str = "127.0.0.1"
-    port: int = Field(8765, ge=1, le=65535)
-    username: str = "halo-accounts"
-    public_url: str = ""
-    """The URL the Web Connector reaches us on (https unless on localhost)."""
-    cert_file: str = ""
-    key_file: str = ""
-
-
-class Sage50UKSettings(_Section):
-    data_path: str = ""
-    username: str = "halo"
-    version: int = 0
-    """SDO version (32 for v32); 0 means: from Halo Control.sage50version, else detect."""
-    invoice_types: dict[str, Literal["audit", "product", "service"]] = Field(default_factory=dict)
-    """Halo's sage50ukinvoicetype values and the Sage route each means, e.g. {"0" = "audit"}, over the built-in
-    guess in ledgers/sage50uk/routes.py (HALO_INVOICE_TYPES; the values are undocumented)."""
-    halo_data_path: Literal["accdata", "company"] = "accdata"
-    """What Halo's sage50datapath points at when data_path is empty: the ACCDATA folder SDO connects to, or the
-    company folder that holds it (ACCDATA is then added); undocumented, see ledgers/sage50uk/sdo/transport.py."""
-
-
-class Sage50CASettings(_Section):
-    company_path: str = ""
-    username: str = "sysadmin"
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in registry.KINDS:
+            raise ValueError(f"must be one of {', '.join(registry.KINDS)}")
+        return value
 
 
 class StoreSettings(_Section):
@@ -102,19 +76,27 @@ class LogSettings(_Section):
     level: Literal["debug", "info", "warning", "error"] = "info"
 
 
-class Settings(_Section):
+class _SettingsBase(_Section):
     halo: HaloSettings = Field(default_factory=HaloSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
-    quickbooks: QuickBooksSettings = Field(default_factory=QuickBooksSettings)
-    webconnector: WebConnectorSettings = Field(default_factory=WebConnectorSettings)
-    sage50uk: Sage50UKSettings = Field(default_factory=Sage50UKSettings)
-    sage50ca: Sage50CASettings = Field(default_factory=Sage50CASettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
     source: str = Field("", exclude=True)
     """Where the settings were read from (for messages)."""
+
+
+def _package_sections() -> dict[str, Any]:
+    sections: dict[str, Any] = {}
+    for package in registry.packages():
+        for name, model in package.settings.items():
+            sections[name] = (model, Field(default_factory=model))
+    return sections
+
+
+#: Every section: Halo's, the sync's, and each package's own (from its descriptor, `ledgers/<kind>/package.py`).
+Settings = create_model("Settings", __base__=_SettingsBase, __module__=__name__, **_package_sections())
 
 
 SECTIONS = tuple(name for name in Settings.model_fields if name != "source")
@@ -133,7 +115,7 @@ def default_data_dir() -> Path:
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
-    secret_envs = {env_name(n) for n in SECRET_NAMES}
+    secret_envs = {env_name(n) for n in secret_names()}
     out: dict[str, dict[str, Any]] = {}
     for key, value in environ.items():
         if not key.startswith(ENV_PREFIX) or key in secret_envs:
@@ -167,10 +149,11 @@ def load(path: Path | None = None, *, environ: dict[str, str] | None = None, req
             raise HaloAccountsError("config.unreadable", path=path, detail=exc) from None
     elif required or explicit:
         raise HaloAccountsError("config.file_missing", path=path)
+    secrets = secret_names()
     for section, values in data.items():
         if isinstance(values, dict):
             for key in values:
-                if f"{section}.{key}" in SECRET_NAMES:
+                if f"{section}.{key}" in secrets:
                     raise HaloAccountsError(
                         "config.secret_in_file",
                         path=path,
@@ -214,11 +197,11 @@ def store_path(settings: Settings) -> Path:
     return Path(settings.store.path) if settings.store.path else default_data_dir() / "halo-accounts.sqlite3"
 
 
-STARTER = """\
+_STARTER = """\
 # halo-accounts configuration.
 # Every value can be overridden by an environment variable HALO_ACCOUNTS_<SECTION>_<KEY>,
 # e.g. HALO_ACCOUNTS_HALO_URL. Secrets are NEVER kept in this file: set them in the environment
-# (HALO_ACCOUNTS_HALO_CLIENT_SECRET, HALO_ACCOUNTS_WEBCONNECTOR_PASSWORD, HALO_ACCOUNTS_SAGE50UK_PASSWORD)
+# ({secret_envs})
 # or store them in the OS keyring with `halo-accounts secret set NAME`.
 
 [halo]
@@ -246,34 +229,10 @@ timezone = ""
 # enableinvoiceapprovals = true
 
 [ledger]
-# quickbooks | sage50uk | sage50ca
+# {kinds}
 kind = "quickbooks"
 
-[quickbooks]
-# webconnector (QuickBooks anywhere on the network) | com (this PC runs QuickBooks)
-transport = "webconnector"
-company_file = ""
-
-[webconnector]
-host = "127.0.0.1"
-port = 8765
-username = "halo-accounts"
-# The address the Web Connector uses to reach this program. Must be https:// unless it is localhost.
-public_url = ""
-cert_file = ""
-key_file = ""
-
-[sage50uk]
-# The folder holding Sage's ACCDATA, e.g. C:\\ProgramData\\Sage\\Accounts\\2026\\Company.000\\ACCDATA
-data_path = ""
-username = "halo"
-# SDO version (32 for v32); 0 = take Halo's Control.sage50version, else detect.
-version = 0
-# Halo's sage50ukinvoicetype values are undocumented: set what each means here if the built-in guess
-# (0 = audit trail, 1 = product invoice, 2 = service invoice) is wrong for your tenant.
-# invoice_types = { "0" = "audit" }
-# What Halo's sage50datapath points at (used when data_path is empty): "accdata" or "company" (the folder above).
-halo_data_path = "accdata"
+{packages}
 
 [store]
 # SQLite file for links, the journal and runs; empty = the platform data folder.
@@ -289,3 +248,11 @@ catch_all_item = ""
 format = "text"
 level = "info"
 """
+
+
+def starter() -> str:
+    """The starter configuration file: Halo's and the sync's sections, and each package's own (its descriptor)."""
+    packages = registry.packages()
+    return (_STARTER.replace("{kinds}", " | ".join(p.kind for p in packages))
+            .replace("{packages}", "\n".join(p.starter for p in packages if p.starter).rstrip("\n"))
+            .replace("{secret_envs}", ", ".join(env_name(n) for n in secret_names())))

@@ -8,8 +8,22 @@ from halo_accounts.errors import HaloAccountsError
 
 KEYRING_SERVICE = "halo-accounts"
 
-#: Every secret the program knows, by dotted name (section.key).
-SECRET_NAMES = ("halo.client_secret", "webconnector.password", "sage50uk.password", "sage50ca.password")
+#: Halo's secret; each package adds its own (its descriptor's ``secrets``).
+CORE_SECRETS = ("halo.client_secret",)
+
+
+def secret_names() -> tuple[str, ...]:
+    """Every secret the program knows, by dotted name (section.key)."""
+    from halo_accounts.ledgers import registry
+
+    return CORE_SECRETS + tuple(name for package in registry.packages() for name in package.secrets)
+
+
+def __getattr__(name: str) -> object:
+    # ``SECRET_NAMES`` is read lazily: the package descriptors import this module.
+    if name == "SECRET_NAMES":
+        return secret_names()
+    raise AttributeError(name)
 
 
 def env_name(name: str) -> str:

@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from halo_accounts.config import WebConnectorSettings
 from halo_accounts.ledgers.port import Address, Customer, Invoice, InvoiceLine, Product, RecordRejected
 from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
 from halo_accounts.ledgers.quickbooks.qbxml import build
 from halo_accounts.ledgers.quickbooks.qbxml.build import CustomerTax, TxnTax
 from halo_accounts.ledgers.quickbooks.qbxml.envelope import document
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.transport import QbxmlTransport
 from halo_accounts.ledgers.quickbooks.webconnector import server
 from halo_accounts.ledgers.quickbooks.webconnector.protocol import HostContext, filler_request

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from halo_accounts.config import WebConnectorSettings
 from halo_accounts.ledgers.port import (
     Address,
     Customer,
@@ -31,6 +30,7 @@ from halo_accounts.ledgers.port import (
 from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
 from halo_accounts.ledgers.quickbooks.qbxml import status
 from halo_accounts.ledgers.quickbooks.qbxml.text import clean, shorten_name, shorten_text
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.transport import QbxmlTransport
 from halo_accounts.ledgers.quickbooks.webconnector import server
 from halo_accounts.messages import catalogue

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from halo_accounts.config import WebConnectorSettings
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.transport import QbxmlTransport
 from halo_accounts.ledgers.quickbooks.webconnector import server
 

@@ -15,9 +15,9 @@ import pytest
 import zeep
 from lxml import etree
 
-from halo_accounts.config import WebConnectorSettings
 from halo_accounts.errors import HaloAccountsError
 from halo_accounts.ledgers.port import LedgerUnavailable
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.transport import HostInfo, QbxmlTransport
 from halo_accounts.ledgers.quickbooks.webconnector import server
 from halo_accounts.sandbox.quickbooks import Company

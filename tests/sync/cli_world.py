@@ -16,10 +16,10 @@ from sync_world import EXTRA_ACCOUNTS, FAST, TAX_MAPS, small_seed
 
 from halo_accounts import config
 from halo_accounts.cli import main
-from halo_accounts.config import WebConnectorSettings
 from halo_accounts.halo import HaloClient
 from halo_accounts.ledgers.port import Customer
 from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.webconnector import server
 from halo_accounts.sandbox.halo import HaloSandbox
 from halo_accounts.sandbox.quickbooks import Company

@@ -12,6 +12,8 @@ from sync_world import small_seed
 
 from halo_accounts.cli import sage_export
 from halo_accounts.config import Settings
+from halo_accounts.ledgers import windows
+from halo_accounts.ledgers.sage50uk import opening
 from halo_accounts.ledgers.sage50uk.routes import DEFAULT_ROUTE, HALO_INVOICE_TYPES, InvoiceRoute
 from halo_accounts.messages import render
 from halo_accounts.sandbox.sage50uk import Company as SageCompany
@@ -34,7 +36,7 @@ def test_sage50uk_opens_with_halos_invoice_route(tmp_path: Path, monkeypatch: py
         engines.append(version)
         return SDOEngine(company)
 
-    monkeypatch.setattr(ledger_factory, "SDO_ENGINE_FACTORY", engine_factory)
+    monkeypatch.setattr(opening, "SDO_ENGINE_FACTORY", engine_factory)
     monkeypatch.setenv("HALO_ACCOUNTS_SAGE50UK_PASSWORD", SAGE_PASSWORD)
     settings = Settings()
     settings.ledger.kind = "sage50uk"
@@ -54,25 +56,25 @@ def test_sage50uk_options_come_from_control_and_unknown_types_are_refused() -> N
     from halo_accounts.errors import HaloAccountsError
     from halo_accounts.ledgers.sage50uk.routes import route_for
 
-    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 1}) == {
+    assert opening.sage50uk_options({"sage50ukinvoicetype": 1}) == {
         "invoice_route": InvoiceRoute.PRODUCT_INVOICE}
-    assert ledger_factory.sage50uk_options(None) == {"invoice_route": InvoiceRoute.AUDIT_TRAIL}
-    assert route_for(ledger_factory.sage50uk_options({"sage50ukinvoicetype": 2})["invoice_route"]) \
+    assert opening.sage50uk_options(None) == {"invoice_route": InvoiceRoute.AUDIT_TRAIL}
+    assert route_for(opening.sage50uk_options({"sage50ukinvoicetype": 2})["invoice_route"]) \
         == InvoiceRoute.SERVICE_INVOICE
     with pytest.raises(HaloAccountsError) as err:
-        ledger_factory.sage50uk_options({"sage50ukinvoicetype": 9})
+        opening.sage50uk_options({"sage50ukinvoicetype": 9})
     assert err.value.code == "sage.invoice_route_unknown"
     # The guess is changed in one place, the configuration ([sage50uk] invoice_types; issue 8.7).
-    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 0}, {"0": "service", "9": "product"}) == {
+    assert opening.sage50uk_options({"sage50ukinvoicetype": 0}, {"0": "service", "9": "product"}) == {
         "invoice_route": InvoiceRoute.SERVICE_INVOICE}
-    assert ledger_factory.sage50uk_options({"sage50ukinvoicetype": 9}, {"9": "product"}) == {
+    assert opening.sage50uk_options({"sage50ukinvoicetype": 9}, {"9": "product"}) == {
         "invoice_route": InvoiceRoute.PRODUCT_INVOICE}
 
 
 def test_sage50uk_without_a_stand_in_is_windows_only_off_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     from halo_accounts.errors import HaloAccountsError
 
-    monkeypatch.setattr(ledger_factory.sys, "platform", "linux")
+    monkeypatch.setattr(windows.sys, "platform", "linux")
     settings = Settings()
     settings.ledger.kind = "sage50uk"
     with pytest.raises(HaloAccountsError) as err, ledger_factory.open_ledger(settings, {}):

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from halo_accounts.ledgers import registry
 from halo_accounts.ledgers.port import Account, LedgerInfo, TaxCode
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, build_tax_map, customer_index, is_approved, product_index
-from halo_accounts.sync.limits import LIMITS, limits_for
+from halo_accounts.sync.limits import all_limits, limits_for
 from halo_accounts.sync.mapping import (
     ResolvedLine,
     clean,
@@ -171,5 +172,7 @@ def test_approval_follows_the_sandbox_convention() -> None:
 
 
 def test_every_limit_names_its_package() -> None:
-    assert set(LIMITS) == {"quickbooks", "sage50uk", "sage50ca"}
-    assert LIMITS["quickbooks"].customer_name == 41 and LIMITS["sage50uk"].invoice_number == 7
+    limits = all_limits()
+    assert set(limits) == set(registry.KINDS)
+    assert all(lim.package for lim in limits.values())
+    assert limits["quickbooks"].customer_name == 41 and limits["sage50uk"].invoice_number == 7

@@ -15,9 +15,10 @@ from sync_world import EXTRA_ACCOUNTS, FAST, TAX_MAPS, small_seed
 from typer.testing import CliRunner
 
 from halo_accounts.cli import app
-from halo_accounts.config import Settings, WebConnectorSettings
+from halo_accounts.config import Settings
 from halo_accounts.halo import HaloClient
 from halo_accounts.ledgers.quickbooks.ledger import QuickBooksLedger
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.webconnector import server
 from halo_accounts.sandbox.halo import HaloSandbox
 from halo_accounts.sandbox.quickbooks import Company

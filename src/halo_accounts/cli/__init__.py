@@ -16,10 +16,11 @@ from rich.markup import escape
 
 from halo_accounts import __version__
 from halo_accounts.errors import HaloAccountsError
+from halo_accounts.ledgers import registry
 
 app = typer.Typer(
     name="halo-accounts",
-    help="Keeps HaloPSA in step with QuickBooks Desktop, Sage 50 UK and Sage 50 Canada.",
+    help=f"Keeps HaloPSA in step with your accounting package ({registry.names()}).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from halo_accounts.ledgers import registry
 
 DEMO_WC_USER = "halo-accounts"
 DEMO_WC_PASSWORD = "demo-web-connector-password"  # noqa: S105 - a sandbox-only password, shown to nobody
@@ -40,7 +43,7 @@ QUICKBOOKS_INCOME_ACCOUNTS = [
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
-        ledger: Annotated[str, typer.Option(help="quickbooks | sage50uk")] = "quickbooks",
+        ledger: Annotated[str, typer.Option(help=" | ".join(_demo_kinds()))] = "quickbooks",
         keep: Annotated[
             Path | None, typer.Option(help="Keep the store and company files in this folder (default: a temp dir).")
         ] = None,
@@ -54,14 +57,16 @@ def register(app: typer.Typer) -> None:
             else:
                 folder = keep
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if ledger == "quickbooks":
-                run_quickbooks_demo(console, folder, n_invoices=invoices, keep=keep is not None)
-            elif ledger == "sage50uk":
-                from halo_accounts.cli import demo_sage
+            package = registry.get(ledger)
+            if package is None or not package.demo:
+                raise typer.BadParameter(f"one of {', '.join(_demo_kinds())}", param_hint="--ledger")
+            module, _, function = package.demo.partition(":")
+            run = getattr(import_module(module), function)  # the package's demo (its descriptor says which)
+            run(console, folder, n_invoices=invoices, keep=keep is not None)
 
-                demo_sage.run(console, folder, n_invoices=invoices, keep=keep is not None)
-            else:
-                raise typer.BadParameter("one of quickbooks, sage50uk", param_hint="--ledger")
+
+def _demo_kinds() -> list[str]:
+    return [p.kind for p in registry.packages() if p.demo]
 
 
 def start_halo(console: Console, stack: ExitStack, n_invoices: int,

@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         path = config_path or State.config_path or config.default_config_path()
         if path.exists() and not force:
             raise HaloAccountsError("config.exists", path=path)
-        write_private(path, config.STARTER)
+        write_private(path, config.starter())
         typer.echo(f"Wrote {path}. Edit it, then set HALO_ACCOUNTS_HALO_CLIENT_SECRET and run `halo-accounts check`.")
 
     secret_app = typer.Typer(help="Store secrets in the OS keyring.", no_args_is_help=True)
@@ -97,10 +97,12 @@ def _first_run_lines(settings: Any) -> list[str]:
 
 def check_lines(report: Any, client: Any, *, config_name: str) -> list[str]:
     """What `check` prints: the connection, Halo's settings, one line per permission and a verdict."""
-    from halo_accounts.halo.permissions import LEDGER_NAMES, missing_fix
+    from halo_accounts.halo.permissions import missing_fix
+    from halo_accounts.ledgers import registry
     from halo_accounts.messages import render
 
-    ledger = LEDGER_NAMES.get(report.ledger, report.ledger)
+    package = registry.get(report.ledger)
+    ledger = package.display_name if package is not None else report.ledger
     where = f"authorisation server {client.auth_url}" + (f", tenant {client.tenant}" if client.tenant else "")
     out = [f"Halo:        {client.base_url} ({where})"]
     scope = report.granted_scope

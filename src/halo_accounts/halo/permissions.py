@@ -57,15 +57,10 @@ PERMISSIONS: tuple[Permission, ...] = (
     ADMIN,
 )
 
-#: What each ledger needs for a normal run (customers, items and invoices both ways; payments are invoices).
-NEEDED: dict[str, tuple[Permission, ...]] = {
-    kind: (READ_CUSTOMERS, EDIT_CUSTOMERS, READ_ITEMS, EDIT_ITEMS, READ_INVOICES, EDIT_INVOICES)
-    for kind in ("quickbooks", "sage50uk", "sage50ca")
-}
+#: What a normal run needs, whatever the package (customers, items and invoices both ways; payments are invoices).
+NEEDED: tuple[Permission, ...] = (READ_CUSTOMERS, EDIT_CUSTOMERS, READ_ITEMS, EDIT_ITEMS, READ_INVOICES, EDIT_INVOICES)
 #: Needed only for the first import of tax rates (`check --for-tax-import` makes it required).
 FOR_TAX_IMPORT: tuple[Permission, ...] = (ADMIN,)
-
-LEDGER_NAMES = {"quickbooks": "QuickBooks Desktop", "sage50uk": "Sage 50 UK", "sage50ca": "Sage 50 Canada"}
 
 #: entity (lower case) -> (scope for reads, scope for writes): names the permission a 403 lacked.
 #: [?] NOTES sections 1.3 and 9: which scope guards /Tax reads and /Control is not documented; Control
@@ -175,7 +170,7 @@ def run_check(
         control_error = exc
     granted_scope = client.granted_scope
     granted = set(granted_scope.split()) if granted_scope is not None else None
-    needed = set(NEEDED[ledger]) | (set(FOR_TAX_IMPORT) if for_tax_import else set())
+    needed = set(NEEDED) | (set(FOR_TAX_IMPORT) if for_tax_import else set())
     requested = set(client.scope.split())
     report = CheckReport(
         ledger=ledger,

@@ -1,6 +1,6 @@
 """The ledger port: what the sync engine needs from any accounting package, in ledger-neutral records.
 
-QuickBooks, Sage 50 UK and Sage 50 Canada each implement `Ledger`; the engine never sees qbXML or SDO
+Each package folder (`ledgers/<kind>/`) implements `Ledger`; the engine never sees qbXML or SDO
 field names. Calls are ordinary blocking calls: a pull transport (the Web Connector) blocks the calling
 worker until the package has answered.
 """
@@ -191,7 +191,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class LedgerInfo:
-    kind: Literal["quickbooks", "sage50uk", "sage50ca"]
+    kind: str
+    """The package's kind, as its descriptor names it (`ledgers/registry.py`)."""
     edition: str
     """QuickBooks "US"|"UK"|"CA"|"AU"; Sage "UK"|"CA"."""
     version: str = ""

@@ -27,14 +27,17 @@ class Message:
 
 
 def _collect() -> dict[str, Message]:
+    from halo_accounts.ledgers import registry
     from halo_accounts.messages import config, halo, quickbooks, sage, sandbox, sync, webconnector
 
     catalogue: dict[str, Message] = {}
-    for module in (config, halo, quickbooks, sage, sandbox, sync, webconnector):
-        for entry in module.MESSAGES:
-            if entry.code in catalogue:
-                raise RuntimeError(f"message code {entry.code!r} defined twice")
-            catalogue[entry.code] = entry
+    entries = [entry for module in (config, halo, quickbooks, sage, sandbox, sync, webconnector)
+               for entry in module.MESSAGES]
+    entries += [entry for package in registry.packages() for entry in package.messages]  # each package's own
+    for entry in entries:
+        if entry.code in catalogue:
+            raise RuntimeError(f"message code {entry.code!r} defined twice")
+        catalogue[entry.code] = entry
     return catalogue
 
 

@@ -15,9 +15,6 @@ from halo_accounts.sync import fields as f
 from halo_accounts.sync.limits import Limits
 from halo_accounts.sync.mapping import normalize_name
 
-#: Ledger kinds as users name them.
-PACKAGE_NAMES = {"quickbooks": "QuickBooks", "sage50uk": "Sage 50", "sage50ca": "Sage 50 Canada"}
-
 #: Halo `Control` fields the engine reads (reference/halo/NOTES.md §9).
 CONTROL_APPROVAL = "syncinvoicetoaccountspackagewhenapproved"
 CONTROL_HALO_NUMBERS = "usehaloinvoiceidforaccounts"
@@ -149,6 +146,14 @@ class Context:
     @property
     def package(self) -> str:
         return self.limits.package
+
+    @property
+    def department_field(self) -> str:
+        """The Halo item field naming the package's department (its descriptor's), or "" where it has none."""
+        from halo_accounts.ledgers import registry
+
+        package = registry.get(self.info.kind)
+        return package.item_department_field if package is not None else ""
 
     @property
     def approval_required(self) -> bool:

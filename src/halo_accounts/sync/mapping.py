@@ -166,8 +166,9 @@ def customer_from_client(client: Any, site: Any | None = None) -> Customer:
     )
 
 
-def product_from_item(item: Any, *, income_account: str, tax_code: str) -> Product:
-    """A Halo item as a package service item (Halo's items are mostly services and labour)."""
+def product_from_item(item: Any, *, income_account: str, tax_code: str, department_field: str = "") -> Product:
+    """A Halo item as a package service item (Halo's items are mostly services and labour); ``department_field``
+    is the Halo item field naming the package's department, where the package has departments."""
     return Product(
         code=clean(f.get(item, "name", "")),
         description=clean(f.get(item, "description", "")) or clean(f.get(item, "name", "")),
@@ -175,7 +176,7 @@ def product_from_item(item: Any, *, income_account: str, tax_code: str) -> Produ
         income_account=income_account,
         tax_code=tax_code,
         kind="service",
-        department=f.ident(f.get(item, "sage50uk_department_id")),
+        department=f.ident(f.get(item, department_field)) if department_field else None,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from halo_accounts.ledgers import registry
 from halo_accounts.ledgers.port import Payment
 from halo_accounts.store.links import Link
 from halo_accounts.sync.mapping import external_key
@@ -101,8 +102,9 @@ def record(eng: SyncEngine, payment: Any, invoice_id: int) -> dict[str, Any]:
     assert ctx is not None
     row: dict[str, Any] = {"invoice_id": invoice_id, "date": halo_instant(payment.date, ctx.zone),
                            "amount": float(payment.amount), "thirdpartyid": payment.ledger_id}
-    if ctx.info.kind.startswith("sage"):
-        row["sage50_reference"] = payment.ledger_id
+    package = registry.get(ctx.info.kind)
+    if package is not None and package.payment_reference_field:  # e.g. Sage 50's `sage50_reference`
+        row[package.payment_reference_field] = payment.ledger_id
     return row
 
 

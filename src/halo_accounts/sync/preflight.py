@@ -188,7 +188,8 @@ def check_item(ctx: Context, item: Any) -> tuple[Checks, Product | None]:
         tax_code = check_tax(ctx, checks, tax_id, record)
     if checks.problem is not None:
         return checks, None
-    product = product_from_item(item, income_account=account, tax_code=tax_code)
+    product = product_from_item(item, income_account=account, tax_code=tax_code,
+                                department_field=ctx.department_field)
     return checks, Product(**{**product.__dict__, "description": description})
 
 
@@ -296,7 +297,8 @@ def _check_line(ctx: Context, checks: Checks, invoice: Any, line: Any, n: int, r
         tax_amount=tax,
         tax_code=tax_code,
         account_code=account,
-        department=f.ident(f.get(ctx.items.get(item_id or 0), "sage50uk_department_id")),
+        department=f.ident(f.get(ctx.items.get(item_id or 0), ctx.department_field)) if ctx.department_field
+        else None,
     )
 
 

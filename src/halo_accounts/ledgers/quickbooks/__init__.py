@@ -6,9 +6,10 @@ care which one carries its documents.
 
 from __future__ import annotations
 
+from halo_accounts.ledgers.quickbooks.package import PACKAGE
 from halo_accounts.ledgers.quickbooks.transport import HostInfo, QbxmlTransport
 
-__all__ = ["HostInfo", "QbxmlTransport", "QuickBooksLedger"]
+__all__ = ["PACKAGE", "HostInfo", "QbxmlTransport", "QuickBooksLedger"]
 
 
 def __getattr__(name: str) -> object:

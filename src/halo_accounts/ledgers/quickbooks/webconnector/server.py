@@ -25,8 +25,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from halo_accounts import xmlsafe
-from halo_accounts.config import Settings, WebConnectorSettings
+from halo_accounts.config import Settings
 from halo_accounts.errors import HaloAccountsError
+from halo_accounts.ledgers.quickbooks.settings import WebConnectorSettings
 from halo_accounts.ledgers.quickbooks.webconnector import soap
 from halo_accounts.ledgers.quickbooks.webconnector.auth import Credentials
 from halo_accounts.ledgers.quickbooks.webconnector.bridge import (
