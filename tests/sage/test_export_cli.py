@@ -142,7 +142,7 @@ def test_fixed_record_goes_in_the_next_batch(halo: HaloSandbox, tmp_path: Path) 
 def test_unknown_batch_is_a_clear_error(halo: HaloSandbox) -> None:
     with pytest.raises(HaloAccountsError) as caught:
         cli("export", "confirm", "42")
-    assert caught.value.code == "sage.export_batch_unknown"
+    assert caught.value.code == "sync.export_batch_unknown"
     assert "export list" in caught.value.fix
 
 

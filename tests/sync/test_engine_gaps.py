@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sync_world import small_seed
 
-from halo_accounts.cli import sage_export
 from halo_accounts.config import Settings
 from halo_accounts.ledgers import windows
 from halo_accounts.ledgers.sage50uk import opening
@@ -18,6 +17,7 @@ from halo_accounts.ledgers.sage50uk.routes import DEFAULT_ROUTE, HALO_INVOICE_TY
 from halo_accounts.messages import render
 from halo_accounts.sandbox.sage50uk import Company as SageCompany
 from halo_accounts.sandbox.sage50uk import SDOEngine
+from halo_accounts.sync import file_export as sage_export
 from halo_accounts.sync import ledger_factory
 
 SAGE_USER, SAGE_PASSWORD = "HALO", "sandbox-sage-password"
@@ -88,7 +88,7 @@ def _export(w: Any, tmp: Path) -> sage_export.Exported:
     for halo_id, code in SAGE_TAX_MAP.items():
         w.store.link("tax", halo_id, code, number=code)
     (tmp / "out").mkdir(mode=0o700, exist_ok=True)
-    exported = sage_export.export(w.client, w.store, tmp / "out")
+    exported = sage_export.export(w.client, w.store, tmp / "out", "sage50uk")
     for halo_id, code in qb_links.items():
         w.store.link("tax", halo_id, code, number=code)
     return exported

@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 #: Modules under halo_accounts.cli that add commands; each has ``register(app)``.
-COMMAND_MODULES = ("setup", "sandbox", "quickbooks", "syncing", "sage", "demo")
+COMMAND_MODULES = ("setup", "sandbox", "quickbooks", "syncing", "exports", "demo")
 
 err_console = Console(stderr=True, highlight=False)
 

@@ -23,14 +23,11 @@ class FileManifest:
     """What a package's import-file writer put in a batch folder."""
 
     rows: Mapping[str, int]
-    """Rows written per file kind ("customers", "products", "invoices"...)."""
+    """Rows written per file ("customers", "products", ...)."""
     held: Sequence[Any] = ()
-    """Records the file rules refused: objects with ``kind``, ``key``, ``message``, ``fix``; ``kind`` "invoice"
-    means the invoice of that number is not in the files."""
+    """Records the file rules refused: objects with ``kind``, ``key``, ``message``, ``fix``."""
     cut: Sequence[Any] = ()
     """Free text shortened to fit: objects with ``kind``, ``key``, ``field``, ``length``, ``limit``."""
-    invoice_file: str = ""
-    """The file (name inside the batch folder) that holds the invoices."""
 
 
 @dataclass(frozen=True)
@@ -41,16 +38,23 @@ class FileExport:
     limits: Limits
     """What the files can hold (may differ from the live connector's)."""
     tax_codes: Callable[[Mapping[int, Any]], Mapping[str, TaxCode]]
-    """The package's tax codes as the files name them, from Halo's tax rates (by id) when the package is not at
-    hand."""
+    """The package's tax codes as the files name them, from Halo's tax rates (by id): the package is not at hand."""
     customer_ref: Callable[[Customer, Callable[[str], bool]], str]
     """The reference a new customer gets in the files (``taken(ref)`` says whether one is used already)."""
     checked_ref: Callable[[str], str]
-    """A customer reference Halo already has (its Accounts ID), checked for the package."""
-    write: Callable[[Path, Sequence[Customer], Sequence[Product], Sequence[Invoice]], FileManifest]
-    """Write one batch's files into the folder."""
-    names_products: bool = False
-    """The invoice file names each line's product (so new products go into the files first)."""
+    """A customer reference Halo already has (its Accounts ID), checked for the package (RecordRejected if not)."""
+    normalise_ref: Callable[[str], str]
+    """A customer reference as the package compares them."""
+    write: Callable[[Path, Sequence[Customer], Sequence[Product], Sequence[Invoice]], Any]
+    """Write one batch's files into the folder; returns a `FileManifest`-shaped object."""
+    invoice_file: str
+    """The file (inside the batch folder) that holds the invoices."""
+    invoice_kind: str
+    """The manifest's ``kind`` of a held invoice (its ``key`` is the invoice number)."""
+    what: str
+    """What the files are, for help text ("Sage 50 UK import files (File > Import)")."""
+    steps: str
+    """How to import a batch, told after it is written."""
 
 
 @dataclass(frozen=True)

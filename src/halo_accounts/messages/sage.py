@@ -288,19 +288,4 @@ MESSAGES: list[Message] = [
         "{what}: {field} {value!r} is longer than the {limit} characters Sage's import allows.",
         "Shorten {field} in Halo to at most {limit} characters, then export again.",
     ),
-    # --- File > Import batches (halo-accounts export) ---
-    Message(
-        "sage.export_batch_unknown",
-        "There is no Sage export batch {batch} in this store (batches: {known}).",
-        "Use a batch number shown by `halo-accounts export list`, run with the same configuration (and so the "
-        "same store) as the export.",
-    ),
-    Message(
-        "sage.export_batch_incomplete",
-        "Sage export batch {batch} did not finish (its state is '{status}'), so its files are not complete and "
-        "must not be imported.",
-        "Do not import anything from its folder (batch-{batch}.partial). Run `halo-accounts export sage50uk --out "
-        "FOLDER` again: the invoices it held were not recorded as exported and go into a new batch; import and "
-        "confirm that one.",
-    ),
 ]

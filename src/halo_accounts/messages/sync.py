@@ -402,9 +402,28 @@ MESSAGES: list[Message] = [
     ),
     Message(
         "sync.skip_exported",
-        "{record} was not sent: it is in Sage import batch {batch} (halo-accounts export sage50uk), which has not "
-        "been confirmed as imported yet, so sending it as well could post it twice.",
-        "Import batch {batch}'s files into Sage 50 (File > Import), then run `halo-accounts export confirm {batch}`; "
+        "{record} was not sent: it is in import batch {batch} (halo-accounts export), which has not been confirmed "
+        "as imported yet, so sending it as well could post it twice.",
+        "Import batch {batch}'s files into the accounting package, then run `halo-accounts export confirm {batch}`; "
         "the invoice is then marked posted in Halo and no sync sends it again.",
+    ),
+    Message(
+        "sync.export_batch_unknown",
+        "There is no export batch {batch} in this store (batches: {known}).",
+        "Use a batch number shown by `halo-accounts export list`, run with the same configuration (and so the "
+        "same store) as the export.",
+    ),
+    Message(
+        "sync.export_batch_incomplete",
+        "Export batch {batch} did not finish (its state is '{status}'), so its files are not complete and "
+        "must not be imported.",
+        "Do not import anything from its folder (batch-{batch}.partial). Run `halo-accounts {command} --out "
+        "FOLDER` again: the invoices it held were not recorded as exported and go into a new batch; import and "
+        "confirm that one.",
+    ),
+    Message(
+        "sync.file_export_unsupported",
+        "{package} has no import files this program can write.",
+        "Use one of: {choices} (`halo-accounts export KIND --out FOLDER`), or connect to the package directly.",
     ),
 ]

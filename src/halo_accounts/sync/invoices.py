@@ -84,7 +84,7 @@ def item_ids(invoice: Any) -> set[int]:
     return {iid for line in f.get(invoice, "lines", []) or [] if (iid := line_item_id(line)) is not None}
 
 
-#: The store link kind the Sage CSV export (`cli/sage_export.py` LINK_EXPORT) gives each invoice it wrote; ``number``
+#: The store link kind the file export (`sync/file_export.py` LINK_EXPORT) gives each invoice it wrote; ``number``
 #: is the batch. Such an invoice waits for `halo-accounts export confirm N`, which links it as "invoice"/"credit".
 EXPORT_LINK = "export"
 

@@ -3,11 +3,17 @@ files (the 'file' ledger mode)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from decimal import Decimal
+from typing import Any
 
 from halo_accounts.ledgers.limits import Limits
-from halo_accounts.ledgers.package import Package
+from halo_accounts.ledgers.package import FileExport, Package
+from halo_accounts.ledgers.port import Customer, TaxCode
+from halo_accounts.ledgers.sage50uk import csv_export, references
 from halo_accounts.ledgers.sage50uk.opening import open_sage50uk
+from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
 from halo_accounts.ledgers.sage50uk.settings import STARTER, Sage50UKSettings
 
 LIMITS = Limits(
@@ -40,6 +46,32 @@ def limits_for_route(limits: Limits, assigns_numbers: bool) -> Limits:
     return replace(limits, invoice_number=AUDIT_TRAIL_REFERENCE, numbers_digits_only=False)
 
 
+def _file_tax_codes(halo_taxes: Mapping[int, Any]) -> dict[str, TaxCode]:
+    """Sage's codes T0..T99 (NOTES §1.8); without Sage at hand their rates are unknown, only the names matter."""
+    return {f"T{i}": TaxCode(f"T{i}", f"T{i}", Decimal(0), ledger_id=str(i)) for i in range(TAX_CODE_MAX + 1)}
+
+
+def _new_ref(customer: Customer, taken: Callable[[str], bool]) -> str:
+    return references.allocate(customer.name, taken)
+
+
+#: File > Import CSV (sage/NOTES.md §2): audit-trail transactions, whose Reference is text like TransactionPost's
+#: INV_REF (§2.1 col F, 30) -- the connector's limits for that route; free text is cut by the CSV writer (and
+#: listed in the manifest) rather than held.
+FILE_EXPORT = FileExport(
+    limits=replace(limits_for_route(LIMITS, False), fits_text=True),
+    tax_codes=_file_tax_codes,
+    customer_ref=_new_ref,
+    checked_ref=references.checked,
+    normalise_ref=references.normalise,
+    write=csv_export.export_batch,
+    invoice_file=csv_export.FILES["audit"],
+    invoice_kind="audit",
+    what="Sage 50 UK import files (File > Import in Sage), for when Sage Data Objects cannot be used",
+    steps="In Sage 50: File > Import, first customers.csv (Customer Records), then products.csv (Product Records), "
+          "then audit_trail.csv (Audit Trail Transactions).",
+)
+
 PACKAGE = Package(
     kind="sage50uk",
     display_name="Sage 50 UK",
@@ -53,5 +85,6 @@ PACKAGE = Package(
     payment_reference_field="sage50_reference",
     # sage/NOTES.md §0 [I]: `sage50uk_department_id` on an item <-> the SDO DEPT_NUMBER field
     item_department_field="sage50uk_department_id",
+    file_export=FILE_EXPORT,
     demo="halo_accounts.cli.demo_sage:run",
 )

@@ -1,8 +1,11 @@
-"""Sage 50 UK File > Import fallback (sage/NOTES.md §2): Halo's invoices not yet posted go into import files once
-each, and are marked posted in Halo only when the user confirms that the batch was imported into Sage.
+"""The 'file' ledger mode: a package's import files instead of a live connection (such as Sage 50 UK's File >
+Import CSV). Halo's invoices not yet posted go into a batch of files once each, and are marked
+posted in Halo only when the user confirms that the batch was imported (`export confirm BATCH`). What a package's
+files look like is its descriptor's (`ledgers/<kind>/package.py` ``file_export``); the rest is here, for every
+package.
 
 What the store keeps (the same store as the sync, so neither path posts what the other has):
-- a batch is a run, command ``export sage50uk`` (options: folder, again); its run id is the batch number, and its
+- a batch is a run, command ``export <kind>`` (options: folder, again); its run id is the batch number, and its
   files are in ``<out>/batch-<n>/``;
 - each invoice written: a journal entry (target "ledger", action "export", kind invoice|credit, key = the invoice
   number) begun and confirmed in one transaction once the files are complete, plus a link of kind "export"
@@ -12,7 +15,7 @@ What the store keeps (the same store as the sync, so neither path posts what the
 - links "export-customer" / "export-item": Halo client / item id -> the account reference / stock code written,
   so later batches use the same ones;
 - confirm: journal target "halo", action "mark_posted" / "set_accountsid" (as the sync), then the sync's own
-  "invoice"/"credit" link (ledger_ref = the invoice number): from then on the invoice is in Sage for every path;
+  "invoice"/"credit" link (ledger_ref = the invoice number): from then on the invoice is in the package for every path;
   a second confirm finds those links and writes nothing. Writes a crash left "sent" are settled first by reading
   the invoice back from Halo. Cursor ``export.confirmed.<n>`` records when batch n was confirmed.
 """
@@ -24,21 +27,19 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from halo_accounts.errors import HaloAccountsError
-from halo_accounts.ledgers.port import Customer, Invoice, LedgerInfo, Product, RecordRejected, TaxCode
-from halo_accounts.ledgers.sage50uk import csv_export, references
-from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
+from halo_accounts.ledgers import registry
+from halo_accounts.ledgers.package import Package
+from halo_accounts.ledgers.port import Customer, Invoice, LedgerInfo, Product, RecordRejected
 from halo_accounts.store import NewEntry
 from halo_accounts.sync import control_settings
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, LedgerIndex, build_tax_map
 from halo_accounts.sync.eligibility import why_not
 from halo_accounts.sync.invoices import TOLERANCE, halo_amounts, pending_documents
-from halo_accounts.sync.limits import limits_for
 from halo_accounts.sync.mapping import (
     clean,
     customer_from_client,
@@ -50,16 +51,21 @@ from halo_accounts.sync.mapping import (
 from halo_accounts.sync.preflight import Problem, check_invoice, check_item
 from halo_accounts.sync.tenant_time import tenant_zone
 
-COMMAND = "export sage50uk"
+COMMAND = "export {kind}"
 CONFIRM_COMMAND = "export confirm"
 CONFIRMED_CURSOR = "export.confirmed.{batch}"
 LINK_EXPORT, LINK_CUSTOMER, LINK_ITEM = "export", "export-customer", "export-item"
 BATCH_DIR = "batch-{batch}"
 PARTIAL = ".partial"
-#: What the import files can hold: audit-trail transactions, whose Reference is text like TransactionPost's INV_REF
-#: (sage/NOTES.md §2.1 col F, 30) -- the sync's limits for that route; free text is cut by the CSV writer (and
-#: listed in the manifest) rather than held.
-EXPORT_LIMITS = replace(limits_for("sage50uk", assigns_numbers=False), fits_text=True)
+
+
+def file_package(kind: str) -> Package:
+    """The package of ``kind`` if it has import files; else a message naming those that do."""
+    package = registry.get(kind)
+    if package is None or package.file_export is None:
+        choices = ", ".join(p.kind for p in registry.packages() if p.file_export is not None)
+        raise HaloAccountsError("sync.file_export_unsupported", package=kind, choices=choices or "none")
+    return package
 
 
 @dataclass
@@ -77,7 +83,7 @@ class Exported:
     notice: str = ""
     """Set when Halo refused Control and the kept copy was used (sync/control_settings.py)."""
     cut: list[str] = field(default_factory=list)
-    """Free text shortened to fit Sage's columns (written, but the user should know)."""
+    """Free text shortened to fit the package's columns (written, but the user should know)."""
     skipped: int = 0
     already: int = 0
     """Invoices left out because an earlier batch holds them (use --again)."""
@@ -103,15 +109,12 @@ class Batch:
     held: int
     folder: str
     confirmed: str = ""
+    kind: str = ""
+    """The package the batch is for."""
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # halo/NOTES.md §2: ISO 8601 UTC with Z
-
-
-def _tax_codes() -> dict[str, TaxCode]:
-    """Sage's codes T0..T99 (NOTES §1.8); without Sage at hand their rates are unknown, only the names matter."""
-    return {f"T{i}": TaxCode(f"T{i}", f"T{i}", Decimal(0), ledger_id=str(i)) for i in range(TAX_CODE_MAX + 1)}
 
 
 def _invoice_site(client: Any, sites: list[Any]) -> Any | None:
@@ -125,18 +128,21 @@ def _invoice_site(client: Any, sites: list[Any]) -> Any | None:
 class _Reader:
     """Halo's records and settings for one export, and the context the sync's checks expect."""
 
-    def __init__(self, halo: Any, store: Any, timezone: str = "", control: dict[str, Any] | None = None) -> None:
-        self.halo, self.store = halo, store
+    def __init__(self, halo: Any, store: Any, package: Package, timezone: str = "",
+                 control: dict[str, Any] | None = None) -> None:
+        assert package.file_export is not None
+        self.halo, self.store, self.package, self.files = halo, store, package, package.file_export
         read = control_settings.read(halo, store, control)  # Halo's, else the kept copy (issue 8.6)
         self.control, self.notice = read.control, read.notice
         self.zone, _ = tenant_zone(timezone, self.control)
         self.clients = {int(c.id): c for c in halo.clients(includeinactive=True)}
         self.items = {int(i.id): i for i in halo.items()}
         halo_taxes = {int(t.id): t for t in halo.taxes()}
-        codes = _tax_codes()
+        codes = dict(self.files.tax_codes(halo_taxes))
         tax_links = {link.halo_id: link.ledger_ref for link in store.links("tax")}
         empty = LedgerIndex(loader=lambda: iter(()), ref_of=lambda r: "", name_of=lambda r: "")
-        self.ctx = Context(control=self.control, info=LedgerInfo(kind="sage50uk", edition="UK"), limits=EXPORT_LIMITS,
+        self.ctx = Context(control=self.control, info=LedgerInfo(kind=package.kind, edition=""),
+                           limits=self.files.limits,
                            tax_codes=codes, accounts=[], halo_taxes=halo_taxes,
                            tax_map=build_tax_map(tax_links, halo_taxes, codes), customers=empty, products=empty)
         self.ctx.clients, self.ctx.items = self.clients, self.items
@@ -158,10 +164,11 @@ def _confirmed_batches(store: Any, batches: Iterable[str]) -> set[str]:
 
 def _customer_refs(reader: _Reader, store: Any, client_ids: set[int],
                    held: list[tuple[str, str, str]]) -> tuple[dict[int, str], list[Customer], dict[int, str]]:
-    """Client id -> Sage account reference for the batch; the customer records to write; new links to keep."""
+    """Client id -> the package's customer reference for the batch; the customer records to write; new links to keep."""
     links = {int(link.halo_id): link for link in store.links(LINK_CUSTOMER)}
     confirmed = _confirmed_batches(store, {link.number for link in links.values()})
-    taken = {references.normalise(f.text(c, "accountsid")) for c in reader.clients.values() if f.text(c, "accountsid")}
+    files = reader.files
+    taken = {files.normalise_ref(f.text(c, "accountsid")) for c in reader.clients.values() if f.text(c, "accountsid")}
     taken |= {link.ledger_ref for link in links.values()}
     refs: dict[int, str] = {}
     records: list[Customer] = []
@@ -173,7 +180,7 @@ def _customer_refs(reader: _Reader, store: Any, client_ids: set[int],
         acc = f.text(client, "accountsid")
         try:
             if acc:
-                refs[cid] = references.checked(acc)  # already in Sage under Halo's Accounts ID
+                refs[cid] = files.checked_ref(acc)  # already in the package under Halo's Accounts ID
                 continue
             link = links.get(cid)
             if link is not None:
@@ -182,7 +189,7 @@ def _customer_refs(reader: _Reader, store: Any, client_ids: set[int],
                     continue  # imported with a confirmed batch
             else:
                 customer = customer_from_client(client, _invoice_site(client, reader.sites(cid)))
-                refs[cid] = references.allocate(customer.name, taken.__contains__)
+                refs[cid] = files.customer_ref(customer, taken.__contains__)
                 taken.add(refs[cid])
                 new_links[cid] = refs[cid]
         except RecordRejected as exc:
@@ -197,7 +204,7 @@ def _customer_refs(reader: _Reader, store: Any, client_ids: set[int],
 
 def _products(reader: _Reader, store: Any, item_ids: set[int],
               held: list[tuple[str, str, str]]) -> tuple[list[Product], dict[int, str]]:
-    """Product records for the batch's items that Sage does not have yet; new links to keep."""
+    """Product records for the batch's items that the package does not have yet; new links to keep."""
     links = {int(link.halo_id): link for link in store.links(LINK_ITEM)}
     confirmed = _confirmed_batches(store, {link.number for link in links.values()})
     records: list[Product] = []
@@ -220,16 +227,19 @@ def _products(reader: _Reader, store: Any, item_ids: set[int],
     return records, new_links
 
 
-def export(halo: Any, store: Any, out: Path, *, again: bool = False, timezone: str = "",
+def export(halo: Any, store: Any, out: Path, kind: str, *, again: bool = False, timezone: str = "",
            control: dict[str, Any] | None = None) -> Exported:
-    """Write Halo's unposted invoices (not exported before, unless ``again``) as a batch of Sage import files."""
+    """Write Halo's unposted invoices (not exported before, unless ``again``) as a batch of the package's import
+    files."""
+    package = file_package(kind)
     with store.run_lock():
-        return _export(halo, store, out, again=again, timezone=timezone, control=control)
+        return _export(halo, store, out, package, again=again, timezone=timezone, control=control)
 
 
-def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
+def _export(halo: Any, store: Any, out: Path, package: Package, *, again: bool, timezone: str,
             control: dict[str, Any] | None = None) -> Exported:
-    reader = _Reader(halo, store, timezone, control)
+    reader = _Reader(halo, store, package, timezone, control)
+    files = reader.files
     ctx = reader.ctx
     exported = {link.halo_id: link for link in store.links(LINK_EXPORT)}
     result = Exported(batch=None, folder=None, notice=reader.notice)
@@ -241,7 +251,7 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
             result.skipped += 1  # the same rules as the sync (sync/invoices.py), which reports each reason
             continue
         if store.get_link(record_kind(invoice), halo_id) is not None:
-            continue  # already in Sage (confirmed, or posted by the sync); Halo's flag is the sync's to fix
+            continue  # already in the package (confirmed, or posted by the sync); Halo's flag is the sync's to fix
         if halo_id in exported and not again:
             result.already += 1
             continue
@@ -253,7 +263,7 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
                 if (iid := f.ident(f.get(line, "itemid", f.get(line, "_itemid")))) is not None}
     refs, customers, customer_links = _customer_refs(reader, store, client_ids, result.held)
     products, item_links = _products(reader, store, item_ids, result.held)
-    for iid, item in reader.items.items():  # the audit trail names no products: every item is usable
+    for iid, item in reader.items.items():  # products are in the package or in these files: every item is usable
         ctx.product_refs.setdefault(iid, f.text(item, "accountsid") or clean(f.get(item, "name", "")))
     invoices: list[tuple[Any, Invoice]] = []
     for invoice in chosen:
@@ -275,14 +285,14 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
         invoices.append((invoice, built))
     if not invoices:
         return result
-    run_id = store.start_run(COMMAND, {"folder": str(out), "again": again})
+    run_id = store.start_run(COMMAND.format(kind=package.kind), {"folder": str(out), "again": again})
     status = "failed"
     try:
         folder = out / BATCH_DIR.format(batch=run_id)
         partial = folder.with_name(folder.name + PARTIAL)
         partial.mkdir(mode=0o700, exist_ok=True)  # owner-only, like the files in it (TEAM rules)
-        manifest = csv_export.export_batch(partial, customers, products, [inv for _, inv in invoices])
-        held_keys = {h.key for h in manifest.held if h.kind == "audit"}
+        manifest = files.write(partial, customers, products, [inv for _, inv in invoices])
+        held_keys = {h.key for h in manifest.held if h.kind == files.invoice_kind}
         result.held += [(f"{h.kind} record {h.key}", h.message, h.fix) for h in manifest.held]
         written = [(src, inv) for src, inv in invoices if inv.number not in held_keys]
         held_customers = {h.key for h in manifest.held if h.kind == "customers"}
@@ -292,7 +302,7 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
                     "batch": run_id, "number": inv.number, "customer_ref": inv.customer_ref,
                     "client_id": f.ident(f.get(src, "client_id")),
                     "fingerprint": halo_fingerprint(src), "net": str(inv.net_total), "tax": str(inv.tax_total),
-                    "file": str(folder / csv_export.FILES["audit"])})) for src, inv in written])
+                    "file": str(folder / files.invoice_file)})) for src, inv in written])
             store.journal_confirm_many([(entry_id, "written", "", inv.number)
                                         for entry_id, (_, inv) in zip(entry_ids, written, strict=True)])
             for src, inv in written:
@@ -313,8 +323,8 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
         result.invoices = [(str(f.get(src, "id")), inv.number) for src, inv in written]
         result.cut = [f"{c.kind} record {c.key}: {c.field} cut from {c.length} to {c.limit} characters"
                       for c in manifest.cut]
-        result.customers = manifest.rows["customers"]
-        result.products = manifest.rows["products"]
+        result.customers = manifest.rows.get("customers", 0)
+        result.products = manifest.rows.get("products", 0)
         status = "held" if result.held else "ok"
         return result
     finally:
@@ -322,11 +332,15 @@ def _export(halo: Any, store: Any, out: Path, *, again: bool, timezone: str,
                                           "customer.exported": result.customers, "item.exported": result.products})
 
 
+def _is_export(command: str) -> bool:
+    return any(command == COMMAND.format(kind=p.kind) for p in registry.packages() if p.file_export is not None)
+
+
 def _export_run(store: Any, batch: int) -> Any:
     run = store.get_run(batch)
-    if run is None or run.command != COMMAND:
+    if run is None or not _is_export(run.command):
         known = ", ".join(str(b.batch) for b in batches(store)) or "none yet"
-        raise HaloAccountsError("sage.export_batch_unknown", batch=batch, known=known)
+        raise HaloAccountsError("sync.export_batch_unknown", batch=batch, known=known)
     return run
 
 
@@ -339,7 +353,7 @@ def confirm(halo: Any, store: Any, batch: int) -> Confirmed:
 def _confirm(halo: Any, store: Any, batch: int) -> Confirmed:
     run = _export_run(store, batch)
     if run.status not in ("ok", "held"):
-        raise HaloAccountsError("sage.export_batch_incomplete", batch=batch, status=run.status)
+        raise HaloAccountsError("sync.export_batch_incomplete", batch=batch, status=run.status, command=run.command)
     result = Confirmed(batch)
     entries = [e for e in store.journal_entries(run_id=batch) if e.action == "export" and e.state == "confirmed"]
     requests = {e.halo_id: json.loads(e.request or "{}") for e in entries}
@@ -410,8 +424,8 @@ def _mark_posted(halo: Any, store: Any, run_id: int, todo: list[Any], requests: 
 
 
 def _write_accounts_ids(halo: Any, store: Any, run_id: int, batch: int, requests: dict[str, dict[str, Any]]) -> None:
-    """Clients given a Sage reference by an export, and items written by this batch, get it as Halo's Accounts ID
-    (once each), so later exports and the SDO sync find them in Sage."""
+    """Clients given a package reference by an export, and items written by this batch, get it as Halo's Accounts ID
+    (once each), so later exports and the live connector find them in the package."""
     clients = {str(r.get("client_id")) for r in requests.values() if r.get("client_id") is not None}
     for kind, entity, link_kind in (("customer", "Client", LINK_CUSTOMER), ("item", "Item", LINK_ITEM)):
         done = {e.halo_id for e in store.journal_entries(kind=kind) if e.action == "set_accountsid"
@@ -432,7 +446,7 @@ def batches(store: Any, limit: int = 1000) -> list[Batch]:
     """Every export batch, newest first, with its state."""
     out = []
     for run in store.runs(limit):
-        if run.command != COMMAND or (run.status in ("ok", "held") and not run.counts.get("invoice.exported")):
+        if not _is_export(run.command) or (run.status in ("ok", "held") and not run.counts.get("invoice.exported")):
             continue  # not an export, or one that wrote nothing (everything held)
         confirmed = store.get_cursor(CONFIRMED_CURSOR.format(batch=run.id)) or ""
         if confirmed:
@@ -443,5 +457,6 @@ def batches(store: Any, limit: int = 1000) -> list[Batch]:
             state = "incomplete"
         folder = Path(str(run.options.get("folder", ""))) / BATCH_DIR.format(batch=run.id)
         out.append(Batch(run.id, run.started, state, int(run.counts.get("invoice.exported", 0)),
-                         int(run.counts.get("held", 0)), str(folder), confirmed))
+                         int(run.counts.get("held", 0)), str(folder), confirmed,
+                         run.command.removeprefix(COMMAND.format(kind=""))))
     return out
