@@ -159,6 +159,10 @@ class Payment:
     invoice_ledger_id: str = ""
     """The package's own id of the invoice it pays (`Posted.ledger_id`: QuickBooks TxnID, Sage audit header
     number). Payments are matched by it and by customer, never by the user-editable number alone."""
+    paid_to_date: bool = False
+    """``amount`` is what the invoice has been paid in all so far, not one receipt (a package that keeps amounts
+    owing rather than receipts). The engine sends only the part not sent before, under a key of its own
+    (`sync/payments.py`), so the same amount is never recorded twice; ``ledger_id`` is then ignored."""
 
 
 class LedgerError(HaloAccountsError):

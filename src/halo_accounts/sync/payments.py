@@ -3,7 +3,9 @@ package's payment id in `thirdpartyid`, and `sage50_reference` for Sage), read f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.ledgers import registry
@@ -33,13 +35,52 @@ def _since(eng: SyncEngine) -> datetime | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)) - OVERLAP
 
 
+#: The key of a paid-to-date increment (`Payment.paid_to_date`): "<invoice id>~paid~<paid so far>", so the paid
+#: amount already sent for an invoice is read back from the payment links, with nothing else to keep.
+PAID_TO_DATE = "{invoice}~paid~{amount}"
+_PAID_MARK = "~paid~"
+
+
+def _paid_levels(eng: SyncEngine) -> dict[str, Decimal]:
+    """Invoice id -> the paid-to-date amount already recorded in Halo (the highest increment linked)."""
+    levels: dict[str, Decimal] = {}
+    for link in eng.store.links("payment"):
+        invoice, mark, amount = link.ledger_ref.rpartition(_PAID_MARK)
+        if mark and invoice:
+            try:
+                level = Decimal(amount)
+            except ArithmeticError:
+                continue
+            levels[invoice] = max(levels.get(invoice, Decimal(0)), level)
+    return levels
+
+
+def increment(payment: Payment, levels: dict[str, Decimal]) -> Payment | None:
+    """The part of a paid-to-date amount not yet recorded (None when nothing is new), keyed by the new level."""
+    invoice = payment.invoice_ledger_id or payment.invoice_number
+    paid = payment.amount.quantize(Decimal("0.01"))
+    new = paid - levels.get(invoice, Decimal(0))
+    if new <= 0:  # nothing new (or less than before: a refund or reversal in the package; not sent as a payment)
+        return None
+    return replace(payment, ledger_id=PAID_TO_DATE.format(invoice=invoice, amount=paid), amount=new,
+                   paid_to_date=False)
+
+
 def plan(eng: SyncEngine, plan: Plan) -> None:
     ctx = eng.ctx
     assert ctx is not None
     started = datetime.now(UTC)
     newest: datetime | None = None
     foreign = 0
-    for payment in eng.ledger.payments(_since(eng)):
+    levels: dict[str, Decimal] | None = None
+    for read in eng.ledger.payments(_since(eng)):
+        payment: Payment | None = read
+        if read.paid_to_date:
+            levels = _paid_levels(eng) if levels is None else levels
+            payment = increment(read, levels)
+            if payment is None:
+                continue
+        assert payment is not None
         if payment.modified is not None:
             stamp = payment.modified if payment.modified.tzinfo else payment.modified.replace(tzinfo=UTC)
             newest = stamp if newest is None or stamp > newest else newest
