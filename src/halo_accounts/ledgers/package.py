@@ -45,8 +45,9 @@ class FileExport:
     """A customer reference Halo already has (its Accounts ID), checked for the package (RecordRejected if not)."""
     normalise_ref: Callable[[str], str]
     """A customer reference as the package compares them."""
-    write: Callable[[Path, Sequence[Customer], Sequence[Product], Sequence[Invoice]], Any]
-    """Write one batch's files into the folder; returns a `FileManifest`-shaped object."""
+    write: Callable[[Path, Sequence[Customer], Sequence[Product], Sequence[Invoice], Mapping[str, TaxCode]], Any]
+    """Write one batch's files into the folder (with the tax codes the invoices name, as ``tax_codes`` gave them);
+    returns a `FileManifest`-shaped object."""
     invoice_file: str
     """The file (inside the batch folder) that holds the invoices."""
     invoice_kind: str

@@ -26,6 +26,8 @@ class TaxCode:
     """Percent, e.g. Decimal("20")."""
     ledger_id: str = ""
     """The package's own id where it has one (QuickBooks ListID); else equal to ``code``."""
+    parts: tuple[tuple[str, Decimal], ...] = ()
+    """The taxes a composite code is made of, (tax name, percent) each (e.g. GST 5 + PST 7), where known."""
 
 
 @dataclass(frozen=True)

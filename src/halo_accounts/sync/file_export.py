@@ -291,7 +291,7 @@ def _export(halo: Any, store: Any, out: Path, package: Package, *, again: bool, 
         folder = out / BATCH_DIR.format(batch=run_id)
         partial = folder.with_name(folder.name + PARTIAL)
         partial.mkdir(mode=0o700, exist_ok=True)  # owner-only, like the files in it (TEAM rules)
-        manifest = files.write(partial, customers, products, [inv for _, inv in invoices])
+        manifest = files.write(partial, customers, products, [inv for _, inv in invoices], ctx.tax_codes)
         held_keys = {h.key for h in manifest.held if h.kind == files.invoice_kind}
         result.held += [(f"{h.kind} record {h.key}", h.message, h.fix) for h in manifest.held]
         written = [(src, inv) for src, inv in invoices if inv.number not in held_keys]

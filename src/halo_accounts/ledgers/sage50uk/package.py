@@ -3,14 +3,15 @@ files (the 'file' ledger mode)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from halo_accounts.ledgers.limits import Limits
 from halo_accounts.ledgers.package import FileExport, Package
-from halo_accounts.ledgers.port import Customer, TaxCode
+from halo_accounts.ledgers.port import Customer, Invoice, Product, TaxCode
 from halo_accounts.ledgers.sage50uk import csv_export, references
 from halo_accounts.ledgers.sage50uk.opening import open_sage50uk
 from halo_accounts.ledgers.sage50uk.sdo.fields import TAX_CODE_MAX
@@ -55,6 +56,11 @@ def _new_ref(customer: Customer, taken: Callable[[str], bool]) -> str:
     return references.allocate(customer.name, taken)
 
 
+def _write(folder: Path, customers: Sequence[Customer], products: Sequence[Product], invoices: Sequence[Invoice],
+           tax_codes: Mapping[str, TaxCode]) -> csv_export.ExportManifest:
+    return csv_export.export_batch(folder, customers, products, invoices)  # T-codes are written as they are
+
+
 #: File > Import CSV (sage/NOTES.md §2): audit-trail transactions, whose Reference is text like TransactionPost's
 #: INV_REF (§2.1 col F, 30) -- the connector's limits for that route; free text is cut by the CSV writer (and
 #: listed in the manifest) rather than held.
@@ -64,7 +70,7 @@ FILE_EXPORT = FileExport(
     customer_ref=_new_ref,
     checked_ref=references.checked,
     normalise_ref=references.normalise,
-    write=csv_export.export_batch,
+    write=_write,
     invoice_file=csv_export.FILES["audit"],
     invoice_kind="audit",
     what="Sage 50 UK import files (File > Import in Sage), for when Sage Data Objects cannot be used",
