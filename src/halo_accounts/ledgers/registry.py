@@ -11,6 +11,7 @@ from halo_accounts.ledgers.package import Package
 KINDS: tuple[str, ...] = (
     "quickbooks",
     "sage50uk",
+    "sage50ca",
 )
 
 
