@@ -50,20 +50,30 @@ def postal(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "").upper()
 
 
+def split_address(address: Address) -> Address:
+    """Street lines, city and province. [I] Halo's addresses are four free lines and a postcode (halo/NOTES.md
+    AddressStore): with no city given, a third line is taken as the city and a fourth as the province."""
+    lines = [ln.strip() for ln in address.lines if ln.strip()]
+    if address.city or len(lines) < 3:
+        return Address(lines=tuple(lines), city=address.city, region=address.region, postcode=address.postcode,
+                       country=address.country)
+    street, city, region = (lines[:2], lines[2], lines[3]) if len(lines) > 3 else (lines[:1], lines[1], lines[2])
+    return Address(lines=tuple(street), city=city, region=region, postcode=address.postcode, country=address.country)
+
+
 def customer_name(customer: Customer) -> str:
     name = (customer.ref or customer.company_name or customer.name).strip()
     return checked(name, NAME_MAX, f"customer {name}", "name")
 
 
 def customer_fields(customer: Customer) -> dict[str, str]:
-    address = customer.billing
-    lines = [ln for ln in address.lines if ln.strip()]
-    street2 = ", ".join(lines[1:])
+    address = split_address(customer.billing)
+    lines = list(address.lines)
     return {
         "Name": customer_name(customer),
         "Contact": fit(customer.contact, CONTACT_MAX),
         "Street1": fit(lines[0] if lines else "", STREET_MAX),
-        "Street2": fit(street2, STREET_MAX),
+        "Street2": fit(", ".join(lines[1:]), STREET_MAX),
         "City": fit(address.city, CITY_MAX),
         "Province": fit(address.region, PROVINCE_MAX),
         "PostalCode": fit(postal(address.postcode), POSTAL_MAX),
