@@ -249,18 +249,16 @@ class Sage50CALedger:
 
     # ------------------------------------------------------------------ invoices
     def post_invoices(self, invoices: Sequence[Invoice]) -> list[Outcome]:
+        """Post each invoice; a refused one is held (its outcome carries the error) and the rest go on. When Sage
+        cannot be reached (or an answer is lost), `LedgerUnavailable` propagates: the batch's writes stay "sent"
+        and the next run looks each one up in Sage before anything is sent again."""
         outcomes: list[Outcome] = []
-        stop: LedgerUnavailable | None = None
         for inv in invoices:
             key = inv.external_key or inv.number
-            if stop is not None:
-                outcomes.append(Outcome(key, error=stop))
-                continue
             try:
                 outcomes.append(Outcome(key, posted=self._post_one(inv)))
-            except LedgerUnavailable as exc:
-                stop = exc
-                outcomes.append(Outcome(key, error=exc))
+            except LedgerUnavailable:
+                raise
             except RecordRejected as exc:
                 outcomes.append(Outcome(key, error=exc))
         return outcomes
