@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -58,6 +59,15 @@ class ImpBatch:
     cut: list[Cut] = field(default_factory=list)
 
 
+def authority(code: str, name: str) -> str:
+    """The tax authority's name Sage knows a tax by (GST, HST, PST, QST): Halo's code if it is one, else the first
+    such name in Halo's tax name ("HST (Ontario) 13%" -> HST), else the code."""
+    for candidate in (code, *re.findall(r"[A-Za-z]+", name)):
+        if candidate.upper() in REFUNDABLE:
+            return candidate.upper()
+    return code
+
+
 def _q(value: str) -> str:
     """A string field: in double quotes (§3.4); [?] the spec gives no escape, so a quote inside becomes '."""
     return '"' + value.replace('"', "'") + '"'
@@ -100,8 +110,8 @@ def customer_line(customer: Customer, rec: _Record, *, one_time: bool = False) -
     """§3.4 customer line: Name, OneTimeFlag, Contact, Street1, Street2, City, Province, Postal, Country (Postal
     before Country, as the spec's field table, sample and KB have it), Phone1, Phone2, Fax, Email."""
     name = rec.ident(text.customer_name(customer), text.NAME_MAX, "Name", f"customer {customer.name}")
-    addr = customer.billing
-    lines = [ln for ln in addr.lines if ln.strip()]
+    addr = text.split_address(customer.billing)
+    lines = list(addr.lines)
     cells = [
         _q(name), _q("1" if one_time else "0"),
         _blank_or(rec.fit(customer.contact, text.CONTACT_MAX, "Contact")),
@@ -122,7 +132,7 @@ def tax_groups(amount: Decimal, code: TaxCode | None, what: str, line: int) -> l
     split over the code's taxes by rate, the last taking the remainder, so the groups add up to Halo's figure."""
     if code is None or not code.parts:
         if amount:
-            raise HaloAccountsError("sage50ca.imp_tax", what=what, line=line, code=code.code if code else "")
+            raise HaloAccountsError("sage50ca.imp_tax", what=what, line=line, tax_code=code.code if code else "")
         return []
     total_rate = sum((rate for _, rate in code.parts), Decimal(0))
     cells: list[str] = []

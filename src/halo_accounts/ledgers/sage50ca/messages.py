@@ -59,7 +59,7 @@ MESSAGES: tuple[Message, ...] = (
             "import file allows.", "Shorten {field} in Halo to at most {limit} characters, then export again."),
     Message("sage50ca.imp_currency", "{what} is in {currency}; Sage 50 imports transactions in the home currency "
             "only.", "Post it by hand in Sage 50, or connect through the SDK."),
-    Message("sage50ca.imp_tax", "{what}: line {line} has tax code '{code}', which the import file cannot describe "
+    Message("sage50ca.imp_tax", "{what}: line {line} has tax code '{tax_code}', which the import file cannot describe "
             "(no Halo tax rate with that code).", "Map the Halo tax rate to a Sage code (halo-accounts map tax), "
             "then export again."),
     Message("sage50ca.imp_item_missing", "{what} names the item '{item}', which is not in Sage 50 yet; an import "

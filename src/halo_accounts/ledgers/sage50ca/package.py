@@ -46,10 +46,10 @@ def _file_tax_codes(halo_taxes: Mapping[int, Any]) -> dict[str, TaxCode]:
         rate = Decimal(str(f.get(tax, "value") or 0))
         linked = list(f.get(tax, "linked_rates") or [])
         if f.flag(tax, "is_composite") and linked:
-            parts = tuple((f.text(t, "code") or f.text(t, "name"), Decimal(str(f.get(t, "value") or 0)))
+            parts = tuple((imp.authority(f.text(t, "code"), f.text(t, "name")), Decimal(str(f.get(t, "value") or 0)))
                           for t in linked)
         else:
-            parts = ((code, rate),) if rate else ()
+            parts = ((imp.authority(code, f.text(tax, "name")), rate),) if rate else ()
         out[code] = TaxCode(code=code, name=f.text(tax, "name") or code, rate=rate, ledger_id=str(tax_id),
                             parts=parts)
     return out
