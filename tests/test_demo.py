@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from halo_accounts.cli import app
+from halo_accounts.ledgers import registry
 from halo_accounts.store import Store
 
 
-@pytest.mark.parametrize("ledger", ["quickbooks", "sage50uk"])
+@pytest.mark.parametrize("ledger", [p.kind for p in registry.packages() if p.demo])
 def test_demo_runs_and_posts_nothing_twice(ledger: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--ledger", ledger, "--invoices", "120", "--keep", str(tmp_path)])
     out = result.output
