@@ -164,3 +164,53 @@ def test_a_lost_answer_is_looked_up_before_anything_is_resent(world: World, tmp_
     assert len(numbers) == len(set(numbers))
     compared, differences = world.amount_differences()
     assert differences == [] and compared == len(numbers)
+
+
+def test_without_an_alert_implementation_the_sdk_throws_and_the_connector_reports_it(company: Company) -> None:
+    from halo_accounts.ledgers.sage50ca.sdk.session import SdkSession
+    from halo_accounts.sandbox.sage50ca import make_sdk
+
+    ledger = open_ledger(company)
+    ledger.create_customer(Customer(name="Maple Leaf Dental"))
+    ledger.post_invoices([_invoice()])
+    ledger.close()
+    sdk = make_sdk(company)
+    session = SdkSession(sdk, ledger.session.conn).open()
+    sdk.SDKInstanceManager.Instance.SetAlertImplementation(None)  # as if none were set: NOTES §3.1 default
+    journal = sdk.SDKInstanceManager.Instance.OpenSalesJournal()
+    journal.SelectAPARLedger("Maple Leaf Dental")
+    journal.InvoiceNumber = "INV1"
+    journal.SetJournalDate("11-04-2026")
+    journal.SetLineAmount(10, 1)
+    journal.SetLineAccount("4040", 1)
+    with pytest.raises(Exception) as err, session.guard("posting Invoice INV1"):
+        journal.Post()
+    assert getattr(err.value, "code", "") == "sage50ca.alert" and "already been used" in err.value.message
+    session.close()
+
+
+def test_it_imports_on_linux_and_opens_through_the_registry_with_a_stand_in(
+        company: Company, monkeypatch: pytest.MonkeyPatch) -> None:
+    from halo_accounts.config import Settings
+    from halo_accounts.ledgers import windows
+    from halo_accounts.ledgers.sage50ca import opening
+    from halo_accounts.ledgers.sage50ca.sdk import loader
+    from halo_accounts.sandbox.sage50ca import make_sdk
+    from halo_accounts.sync.ledger_factory import open_ledger as open_configured
+
+    with pytest.raises(HaloAccountsError) as missing:
+        loader.load("/nowhere")
+    assert missing.value.code == "sage50ca.sdk_missing" and "export sage50ca" in missing.value.fix
+    settings = Settings()
+    settings.ledger.kind = "sage50ca"
+    monkeypatch.setattr(windows.sys, "platform", "linux")
+    with pytest.raises(HaloAccountsError) as off, open_configured(settings, {}):
+        pass
+    assert off.value.code == "sync.windows_only" and "export sage50ca" in off.value.fix
+    monkeypatch.setattr(opening, "SDK_FACTORY", lambda: make_sdk(company))
+    monkeypatch.setenv("HALO_ACCOUNTS_SAGE50CA_PASSWORD", "s3cret-ca")
+    control = {"sage50cacompanypath": SAI, "sage50causername": "halo", "sage50cadefaultpaidtype": "0"}
+    with open_configured(settings, control) as ledger:
+        assert ledger.info().kind == "sage50ca"
+        assert ledger.options.paid_type == "Pay Later"  # type: ignore[attr-defined]
+    assert company.meta("sessions") == []  # closed afterwards

@@ -308,7 +308,12 @@ class Sage50CALedger:
                 journal.SelectTransType(INVOICE)
                 journal.SelectPaidByType(self.options.paid_type)
                 if self.options.paid_type != "Pay Later" and self.options.paid_account:
-                    getattr(journal, PAID_ACCOUNT_METHOD)(self.options.paid_account)
+                    select = getattr(journal, PAID_ACCOUNT_METHOD, None)
+                    if callable(select):
+                        select(self.options.paid_account)
+                    else:  # Sage then uses its own default account for the paid type
+                        log.warning("this SDK has no %s: Halo's paid account %s is not passed to Sage",
+                                    PAID_ACCOUNT_METHOD, self.options.paid_account)
                 journal.SelectAPARLedger(customer)
                 if number:
                     journal.InvoiceNumber = number
