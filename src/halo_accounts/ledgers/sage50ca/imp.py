@@ -5,15 +5,14 @@ with their tax groups). Pure: `build` returns the text; `write_batch` puts it in
 from __future__ import annotations
 
 import json
-import os
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from halo_accounts.errors import HaloAccountsError
+from halo_accounts.ledgers import import_files
 from halo_accounts.ledgers.port import Customer, Invoice, Product, TaxCode
 from halo_accounts.ledgers.sage50ca import text
 
@@ -205,28 +204,9 @@ def build(customers: Sequence[Customer], invoices: Sequence[Invoice], tax_codes:
     return ImpBatch(NEWLINE.join(out) + NEWLINE, rows, held, cut)
 
 
-def _fold(char: str) -> str:
-    try:
-        char.encode(ENCODING)
-        return char
-    except UnicodeEncodeError:
-        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        try:
-            folded.encode(ENCODING)
-            return folded or "?"
-        except UnicodeEncodeError:
-            return "?"
-
-
-def encode(value: str) -> bytes:
-    return "".join(_fold(ch) for ch in value).encode(ENCODING)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # owner-only (TEAM rules)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(path, 0o600)
+def encode(text: str) -> bytes:
+    """``text`` in the file's code page; characters it cannot hold folded deterministically."""
+    return import_files.encode(text, ENCODING)
 
 
 @dataclass
@@ -258,7 +238,7 @@ def write_batch(directory: str | Path, customers: Sequence[Customer], products: 
             continue
         ready.append(inv)
     batch = build(customers, ready, tax_codes)
-    _write_private(out / FILE, encode(batch.text))
+    import_files.write_private(out / FILE, encode(batch.text))
     manifest = ImpManifest(str(out), {"invoices": FILE}, batch.rows, ENCODING, held + batch.held, batch.cut)
-    _write_private(out / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
+    import_files.write_private(out / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
     return manifest

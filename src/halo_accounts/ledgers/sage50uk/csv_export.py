@@ -17,13 +17,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from halo_accounts.ledgers import import_files
 from halo_accounts.ledgers.port import Customer, Invoice, Product, RecordRejected
 from halo_accounts.ledgers.sage50uk import references
 from halo_accounts.ledgers.sage50uk.mapping import address_lines, tax_number
@@ -295,29 +294,9 @@ def build_export(customers: Sequence[Customer] = (), products: Sequence[Product]
     )
 
 
-def _fold(char: str) -> str:
-    try:
-        char.encode(CSV_ENCODING)
-        return char
-    except UnicodeEncodeError:
-        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        try:
-            folded.encode(CSV_ENCODING)
-            return folded or "?"
-        except UnicodeEncodeError:
-            return "?"
-
-
 def encode(text: str) -> bytes:
-    """``text`` in CSV_ENCODING; characters it cannot hold folded deterministically (see module docstring)."""
-    return "".join(_fold(ch) for ch in text).encode(CSV_ENCODING)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # owner-only (TEAM rules)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(path, 0o600)
+    """``text`` in the file's code page; characters it cannot hold folded deterministically."""
+    return import_files.encode(text, CSV_ENCODING)
 
 
 def export_batch(directory: str | Path, customers: Sequence[Customer] = (), products: Sequence[Product] = (),
@@ -327,8 +306,8 @@ def export_batch(directory: str | Path, customers: Sequence[Customer] = (), prod
     out.mkdir(parents=True, exist_ok=True)
     batch = build_export(customers, products, invoices, existing_refs=existing_refs)
     for kind, name in FILES.items():
-        _write_private(out / name, encode(batch.texts[kind]))
+        import_files.write_private(out / name, encode(batch.texts[kind]))
     manifest = ExportManifest(directory=str(out), files=dict(FILES), rows=batch.rows, encoding=CSV_ENCODING,
                               held=batch.held, cut=batch.cut, refs=batch.refs)
-    _write_private(out / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
+    import_files.write_private(out / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
     return manifest
