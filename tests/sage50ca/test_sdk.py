@@ -36,6 +36,7 @@ def _invoice(number: str = "INV1", customer: str = "Maple Leaf Dental", tax: str
     (Faults(mysql_down=True), {}, "sage50ca.open_service", "Connection Manager"),
     (Faults(connection_manager_down=True), {}, "sage50ca.open_service", "Connection Manager"),
     (Faults(open_single_user=True), {}, "sage50ca.open_single_user", "multi-user"),
+    (Faults(sdk_version_mismatch=True), {}, "sage50ca.open_version", "same release"),
     (None, {"password": "wrong"}, "sage50ca.open_login", "secret set sage50ca.password"),
     (None, {"company_path": "C:\\Sage\\Other.SAI"}, "sage50ca.open_path", ".SAI"),
     (None, {"username": "nobody"}, "sage50ca.open_login", "password"),

@@ -43,6 +43,7 @@ class Faults:
     mysql_down: bool = False  # FAIL_MYSQL_NOTRUNNING on OpenDatabase
     connection_manager_down: bool = False  # FAIL_CONNECTIONMGR_NONE on OpenDatabase
     open_single_user: bool = False  # the company is open in Sage in single-user mode (§3.2: it must be closed)
+    sdk_version_mismatch: bool = False  # FAIL_CONNECTIONMGR_VER [?]: the SDK is not the company's release
     post_false_but_posted: int = 0  # the next N Post() calls post the journal but return False (§3.1)
     crash_after_post: bool = False  # raise (as a lost connection would) after the journal is posted
 

@@ -435,6 +435,8 @@ class SDKInstanceManager:
             return False, SDKResult.FAIL_CONNECTIONMGR_NONE
         if faults.mysql_down:
             return False, SDKResult.FAIL_MYSQL_NOTRUNNING
+        if faults.sdk_version_mismatch:
+            return False, SDKResult.FAIL_CONNECTIONMGR_VER
         if str(sai).casefold() != str(company.meta("sai")).casefold():
             return False, SDKResult.FAIL_PATH_NOT_EXIST
         if not app_code or len(str(app_code)) > 6:  # NOTES §3.1: tpAppCode <= 6 characters
