@@ -187,20 +187,17 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def serve() -> None:
         """Serve the Web Connector endpoint; each Web Connector update runs one sync through it."""
-        import uvicorn
-
-        from halo_accounts.ledgers.quickbooks.webconnector.server import create_app
-        from halo_accounts.sync.serve import webconnector_job
+        from halo_accounts.cli import State
+        from halo_accounts.sync.serve import console_and_endpoint
 
         settings = _settings()
-        job = webconnector_job(settings, on_report=lambda report: _show(report, as_json=settings.log.format == "json"))
-        app_ = create_app(settings, job, company_file=settings.quickbooks.company_file)
+        _app, serve_app = console_and_endpoint(
+            settings, config_path=State.config_path or config.default_config_path(),
+            on_report=lambda report: _show(report, as_json=settings.log.format == "json"))
         wc = settings.webconnector
-        ssl: dict[str, Any] = {}
-        if wc.cert_file and wc.key_file:
-            ssl = {"ssl_certfile": wc.cert_file, "ssl_keyfile": wc.key_file}
-        console.print(f"Serving the Web Connector endpoint on {wc.host}:{wc.port}. Stop with Ctrl+C.")
-        uvicorn.run(app_, host=wc.host, port=wc.port, log_level=settings.log.level, **ssl)
+        console.print(f"Serving the console (and the Web Connector endpoint) on {wc.host}:{wc.port}. "
+                      "Stop with Ctrl+C.")
+        serve_app()  # refuses plain HTTP off loopback, and a certificate without its key
 
     @app.command()
     def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

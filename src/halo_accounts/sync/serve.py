@@ -15,6 +15,8 @@ from halo_accounts import config
 from halo_accounts.sync import queued
 
 log = logging.getLogger("halo_accounts.sync.serve")
+WEBCONNECTOR_SEEN = "webconnector.last_update"  # read by the console's health page
+PAUSE_FILE = "halo-accounts.paused"  # beside the store, as `halo-accounts pause` writes it (cli/syncing.py)
 
 
 def webconnector_job(settings: Any, *, halo_factory: Callable[..., Any] | None = None,
@@ -33,6 +35,11 @@ def webconnector_job(settings: Any, *, halo_factory: Callable[..., Any] | None =
             path.parent.mkdir(parents=True, exist_ok=True)
             opener = halo_factory or HaloClient.from_settings
             ledger = QuickBooksLedger(transport)
+            with Store.open(path) as store:
+                store.set_cursor(WEBCONNECTOR_SEEN, store.now())
+            if path.with_name(PAUSE_FILE).exists():  # `halo-accounts pause` or the console: no sync until resumed
+                log.info("Web Connector update: paused, nothing done")
+                return
             with Store.open(path) as store, store.run_lock():  # held across the queued commands and the sync
                 queued.run_pending(store, ledger, settings, opener)
                 retry = queued.pending_retry(store)
@@ -45,3 +52,21 @@ def webconnector_job(settings: Any, *, halo_factory: Callable[..., Any] | None =
                 on_report(report)
 
     return job
+
+
+def console_and_endpoint(settings: Any, *, config_path: Any = None,
+                         on_report: Callable[[Any], None] | None = None) -> tuple[Any, Callable[[], None]]:
+    """`halo-accounts serve`: the console, and the Web Connector endpoint when QuickBooks goes through it, in one
+    app; and a function serving it (HTTPS unless on loopback: `listen_options`)."""
+    from starlette.applications import Starlette
+
+    from halo_accounts.console import create_console
+    from halo_accounts.ledgers.quickbooks.webconnector import server
+
+    routes = list(create_console(settings, config_path=config_path).routes)
+    if settings.ledger.kind == "quickbooks" and settings.quickbooks.transport == "webconnector":
+        endpoint = server.create_app(settings, webconnector_job(settings, on_report=on_report),
+                                     company_file=settings.quickbooks.company_file)
+        routes = [*endpoint.routes, *routes]
+    app = Starlette(routes=routes)
+    return app, lambda: server.serve(app, settings)

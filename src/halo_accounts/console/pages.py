@@ -1,0 +1,222 @@
+"""The console's pages: health, the setup wizard, held records by cause, mappings, runs and the audit trail."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from halo_accounts.console import data
+from halo_accounts.errors import HaloAccountsError
+
+if TYPE_CHECKING:
+    from halo_accounts.console.app import Console
+    from halo_accounts.console.security import Session
+
+
+def pause_file(settings: Any) -> Path:
+    from halo_accounts import config
+
+    return config.store_path(settings).with_name("halo-accounts.paused")  # as `halo-accounts pause` (cli/syncing)
+
+
+def paused(settings: Any) -> bool:
+    return pause_file(settings).exists()
+
+
+def _redirect(url: str) -> Response:
+    from halo_accounts.console.app import redirect
+
+    return redirect(url)
+
+
+async def home(console: Console, request: Request, session: Session) -> Response:
+    with console.store() as store:
+        health = data.health(store, paused=paused(console.settings))
+        held = len(store.held())
+    return console.render(request, "home.html", session, health=health, held=held,
+                          ledger=console.settings.ledger.kind)
+
+
+async def pause(console: Console, request: Request, session: Session) -> Response:
+    from halo_accounts.sync.scheduler import pause as do_pause
+    from halo_accounts.sync.scheduler import resume as do_resume
+
+    form = await request.form()
+    if form.get("action") == "resume":
+        do_resume(pause_file(console.settings))
+    else:
+        do_pause(pause_file(console.settings))
+    return _redirect("/")
+
+
+# ---------------------------------------------------------------- the setup wizard
+def _check(values: dict[str, str], ledger: str) -> tuple[Any, str]:
+    """`halo-accounts check` on the values typed in: (report, error message)."""
+    from halo_accounts.halo import HaloClient
+    from halo_accounts.halo.permissions import run_check
+
+    try:
+        # A person waits on this page: retries back off briefly, not as a background sync does.
+        with HaloClient(values["url"], values["client_id"], values["secret"], tenant=values["tenant"],
+                        scope="all admin", timeout=15.0, sleep=lambda s: time.sleep(min(s, 0.2))) as client:
+            return run_check(client, ledger=ledger, for_tax_import=True), ""
+    except HaloAccountsError as exc:
+        return None, f"{exc.message} {exc.fix}".strip()
+
+
+def _permission_rows(report: Any) -> list[dict[str, Any]]:
+    from halo_accounts.halo.permissions import missing_fix
+
+    return [{"scope": line.permission.scope, "action": line.permission.action, "granted": line.granted,
+             "required": line.required, "fix": "" if line.granted else missing_fix(report, line, config="console")}
+            for line in report.lines]
+
+
+def _save_halo(console: Console, values: dict[str, str]) -> list[str]:
+    """Write the Halo section of the configuration file and the secret to the OS keyring; what was done."""
+    import tomli_w
+
+    from halo_accounts.secrets import env_name, set_secret
+
+    done = []
+    path = console.config_path
+    if path is not None:
+        current: dict[str, Any] = {}
+        if path.exists():
+            current = tomllib.loads(path.read_text(encoding="utf-8"))
+        current.setdefault("halo", {}).update(url=values["url"], tenant=values["tenant"],
+                                              client_id=values["client_id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        from halo_accounts.ledgers.import_files import write_private
+
+        write_private(path, tomli_w.dumps(current).encode("utf-8"))  # owner-only
+        done.append(f"Halo's address and client ID saved in {path}.")
+    console.settings.halo.url, console.settings.halo.tenant = values["url"], values["tenant"]
+    console.settings.halo.client_id = values["client_id"]
+    try:
+        set_secret("halo.client_secret", values["secret"])
+        done.append("The client secret is in the OS keyring (never in the configuration file).")
+    except Exception:  # no keyring on this machine (a server without a desktop session)
+        done.append(f"No OS keyring here: set the environment variable {env_name('halo.client_secret')} for "
+                    "halo-accounts serve instead.")
+    return done
+
+
+async def wizard(console: Console, request: Request, session: Session) -> Response:
+    halo = console.settings.halo
+    values = {"url": halo.url, "tenant": halo.tenant, "client_id": halo.client_id, "secret": ""}
+    report, error, saved = None, "", []
+    if request.method == "POST":
+        form = await request.form()
+        values = {k: str(form.get(k, "")).strip() for k in ("url", "tenant", "client_id", "secret")}
+        if not all(values[k] for k in ("url", "client_id", "secret")):
+            error = "Fill in Halo's address, the client ID and the client secret (Halo: Configuration > " \
+                    "Integrations > Halo API > View Applications)."
+        else:
+            report, error = await asyncio.to_thread(_check, values, console.settings.ledger.kind)
+            if report is not None and form.get("action") == "save":
+                saved = _save_halo(console, values)
+    rows = _permission_rows(report) if report is not None else []
+    scopes = " ".join(r["scope"] for r in rows if r["required"] or r["scope"] == "admin")
+    values["secret"] = ""  # a secret is never rendered back
+    return console.render(request, "wizard.html", session, values=values, report=report, rows=rows,
+                          scopes=scopes, error=error, saved=saved, ledger=console.settings.ledger.kind)
+
+
+# ---------------------------------------------------------------- held records
+async def held(console: Console, request: Request, session: Session) -> Response:
+    from halo_accounts.sync import queued
+
+    with console.store() as store:
+        groups = data.held_groups(store.held())
+        waiting = set(queued.pending_retry(store))
+    return console.render(request, "held.html", session, groups=groups, waiting=waiting,
+                          halo_url=console.settings.halo.url.rstrip("/"))
+
+
+async def retry(console: Console, request: Request, session: Session) -> Response:
+    """Queue a group's records for the next Web Connector update, or release them for the next run."""
+    from halo_accounts.sync import queued
+
+    form = await request.form()
+    wanted = str(form.get("group", ""))
+    with console.store() as store:
+        group = next((g for g in data.held_groups(store.held()) if g.key == wanted), None)
+        if group is not None:
+            keys = [f"{h.kind}:{h.halo_id}" for h in group.records]
+            queued.queue_retry(store, keys)
+    return _redirect("/held")
+
+
+# ---------------------------------------------------------------- mappings
+async def mappings(console: Console, request: Request, session: Session) -> Response:
+    message, error = "", ""
+    if request.method == "POST":
+        form = await request.form()
+        with console.store() as store:
+            changed = 0
+            for key, value in form.multi_items():
+                if not key.startswith("tax-") or not str(value).strip():
+                    continue
+                halo_id, code = key.removeprefix("tax-"), str(value).strip()
+                current = store.get_link("tax", halo_id)
+                if current is None or current.ledger_ref != code:
+                    store.link("tax", halo_id, code, number=code)  # as `halo-accounts map tax` on the WC path
+                    changed += 1
+        message = f"{changed} tax mapping(s) saved; held records wait for the next update (or retry them)."
+    try:
+        taxes = await asyncio.to_thread(_halo_taxes, console)
+    except HaloAccountsError as exc:
+        taxes, error = [], f"{exc.message} {exc.fix}".strip()
+    with console.store() as store:
+        links = {link.halo_id: link.ledger_ref for link in store.links("tax")}
+    return console.render(request, "mappings.html", session, taxes=taxes, links=links, message=message,
+                          error=error)
+
+
+def _halo_taxes(console: Console) -> list[dict[str, Any]]:
+    with console.halo() as client:
+        return [{"id": t.id, "name": t.name, "code": t.code, "value": t.value} for t in client.taxes()]
+
+
+# ---------------------------------------------------------------- runs and audit
+async def runs(console: Console, request: Request, session: Session) -> Response:
+    with console.store() as store:
+        rows = data.run_rows(store.runs(100))
+    return console.render(request, "runs.html", session, runs=rows)
+
+
+async def audit(console: Console, request: Request, session: Session) -> Response:
+    query = request.query_params.get("q", "")
+    with console.store() as store:
+        entries = data.audit_rows(store, query)
+    return console.render(request, "audit.html", session, entries=entries, query=query)
+
+
+async def audit_csv(console: Console, request: Request, session: Session) -> Response:
+    from halo_accounts.console.app import HEADERS
+
+    query = request.query_params.get("q", "")
+    with console.store() as store:
+        text = data.audit_csv(data.audit_rows(store, query, limit=1_000_000))
+    return Response(text, media_type="text/csv", headers={
+        **HEADERS, "Content-Disposition": 'attachment; filename="halo-accounts-audit.csv"'})
+
+
+ROUTES = [
+    ("/", home, ["GET"]),
+    ("/pause", pause, ["POST"]),
+    ("/wizard", wizard, ["GET", "POST"]),
+    ("/held", held, ["GET"]),
+    ("/held/retry", retry, ["POST"]),
+    ("/mappings", mappings, ["GET", "POST"]),
+    ("/runs", runs, ["GET"]),
+    ("/audit", audit, ["GET"]),
+    ("/audit.csv", audit_csv, ["GET"]),
+]
