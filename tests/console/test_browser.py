@@ -1,0 +1,137 @@
+"""A finance admin in a real browser (Debian's headless chromium, driven by Playwright; no browser download):
+first-run password, the setup wizard checked live against the Halo sandbox, held invoices grouped by cause, fixed
+through the mappings page, retried, posted by the next real Web Connector update, then found in the runs and the
+audit trail. Screenshots of each page go to build/screenshots/ (outside git) or $CONSOLE_SCREENSHOTS."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_world import CliWorld, cli_world
+from sync_world import TAX_MAPS
+
+from halo_accounts.console import create_console
+from halo_accounts.ledgers.quickbooks.webconnector import server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS") or Path(__file__).parents[2] / "build" / "screenshots")
+ADMIN = "finance-admin-2026"
+#: Flags for a closed network: without them chromium keeps trying Google's services (env notes, 'Known to work').
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the [test] extra installs playwright")
+if not Path(CHROMIUM).exists():  # .ci/run installs Debian's chromium; a developer machine may lack it
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+class MemoryKeyring:
+    """An OS keyring stand-in: the wizard stores the client secret as it would in Windows Credential Manager."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, name: str, value: str) -> None:
+        self.values[(service, name)] = value
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.values.get((service, name))
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliWorld]:
+    with cli_world(tmp_path, monkeypatch, transport="webconnector", map_taxes=False) as w:
+        yield w
+
+
+def _shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+
+    ring = MemoryKeyring()
+    monkeypatch.setattr(keyring, "set_password", ring.set_password)
+    monkeypatch.setattr(keyring, "get_password", ring.get_password)
+    first = world.update()  # the Web Connector's first update: Halo's tax rates are not mapped yet
+    assert first.counts["invoice"]["held"] > 0
+    settings = world.settings()
+    settings.halo.url = ""  # the wizard fills it in
+    app = create_console(settings, config_path=world.config_file)
+    with server.running(app) as endpoint, playwright_api.sync_playwright() as p:
+        base = endpoint.removesuffix(server.PATH)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + "/")
+        assert page.url.endswith("/setup")
+        page.fill("input[name=password]", ADMIN)
+        page.fill("input[name=again]", ADMIN)
+        page.click("text=Set password")
+        assert page.url.endswith("/wizard")
+
+        # The wizard: Halo's details, checked live (each permission ticked), then saved.
+        page.fill("input[name=url]", world.halo.url)
+        page.fill("input[name=client_id]", "demo")
+        page.fill("input[name=secret]", "demo-secret")
+        page.click("text=Check and save")
+        assert "Everything" in page.inner_text("#verdict")
+        assert page.locator("#permissions tr.ok").count() >= 6
+        assert "edit:invoices" in page.inner_text("#scopes")
+        assert "demo-secret" not in page.content()  # never rendered back
+        assert ring.values[("halo-accounts", "halo.client_secret")] == "demo-secret"
+        assert world.halo.url in world.config_file.read_text(encoding="utf-8")
+        assert "demo-secret" not in world.config_file.read_text(encoding="utf-8")
+        _shot(page, "1-wizard")
+
+        page.goto(base + "/")
+        assert "not yet" not in page.inner_text("#wc-seen")  # the Web Connector's update was seen
+        _shot(page, "2-health")
+
+        # Held invoices, grouped by cause, each group with its fix.
+        page.goto(base + "/held")
+        groups = page.locator("section.group")
+        assert groups.count() == 2
+        assert "invoices held" in groups.first.inner_text() and "map tax 1 S" in groups.first.inner_text()
+        _shot(page, "3-held")
+        page.click("text=Open the tax mappings")
+        for halo_id, code in TAX_MAPS["UK"].items():
+            page.fill(f"input[name=tax-{halo_id}]", code)
+        page.click("text=Save mappings")
+        assert "4 tax mapping(s) saved" in page.inner_text("main")
+        _shot(page, "4-mappings")
+        page.goto(base + "/held")
+        for n in range(page.locator("section.group button").count()):  # "Retry these N", group by group
+            page.locator("section.group button").nth(n).click()
+        assert page.locator("text=queued for the next update").count() == 2
+
+        second = world.update()  # the next Web Connector update retries and posts them
+        assert second.counts["invoice"]["posted"] >= first.counts["invoice"]["held"]
+        page.goto(base + "/held")
+        assert "Nothing is held" in page.inner_text("main")
+
+        page.goto(base + "/runs")
+        assert page.locator("#runs tr").count() >= 3  # header + two runs
+        assert "invoice.posted" in page.inner_text("#runs")
+        _shot(page, "5-runs")
+
+        with world.store() as store:  # an invoice this sync posted
+            number = next(e.key for e in store.journal_entries(kind="invoice") if e.action == "post"
+                          and e.state == "confirmed")
+        page.goto(base + "/audit")
+        page.fill("input[name=q]", number)
+        page.click("text=Search")
+        rows = page.inner_text("#audit")
+        assert number in rows and "post" in rows
+        _shot(page, "6-audit")
+        with page.expect_download() as download:
+            page.click("text=Export as CSV")
+        assert number in Path(download.value.path()).read_text(encoding="utf-8")
+        browser.close()
