@@ -69,6 +69,8 @@ class SyncSettings(_Section):
     excluded from the accounts sync (as Halo's Xero/QBO integrations use a default item code). Empty: such an
     invoice is held, since QuickBooks would take the line as a description worth nothing."""
     only: list[str] = Field(default_factory=list)
+    review_first: bool = False
+    """Post only the invoices approved in the console's preview (for users who review each update first)."""
 
 
 class LogSettings(_Section):

@@ -1,6 +1,7 @@
 """A finance admin in a real browser (Debian's headless chromium, driven by Playwright; no browser download):
-first-run password, the setup wizard checked live against the Halo sandbox, held invoices grouped by cause, fixed
-through the mappings page, retried, posted by the next real Web Connector update, then found in the runs and the
+first-run password, the setup wizard checked live against the Halo sandbox, a preview of the next Web Connector
+update (from the lists the first update read), held invoices grouped by cause and fixed through the mappings page,
+the preview approved, the invoices posted by the next real Web Connector update, then found in the runs and the
 audit trail. Screenshots of each page go to build/screenshots/ (outside git) or $CONSOLE_SCREENSHOTS."""
 
 from __future__ import annotations
@@ -61,8 +62,10 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
     ring = MemoryKeyring()
     monkeypatch.setattr(keyring, "set_password", ring.set_password)
     monkeypatch.setattr(keyring, "get_password", ring.get_password)
+    with world.config_file.open("a", encoding="utf-8") as cfg:
+        cfg.write("[sync]\nreview_first = true\n")  # this admin reviews each update before it posts
     first = world.update()  # the Web Connector's first update: Halo's tax rates are not mapped yet
-    assert first.counts["invoice"]["held"] > 0
+    assert first.counts["invoice"].get("held", 0) > 0, first.counts
     settings = world.settings()
     settings.halo.url = ""  # the wizard fills it in
     app = create_console(settings, config_path=world.config_file)
@@ -95,32 +98,52 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
         assert "not yet" not in page.inner_text("#wc-seen")  # the Web Connector's update was seen
         _shot(page, "2-health")
 
+        # The preview of the next update, planned from the lists the first update read from QuickBooks.
+        page.goto(base + "/preview")
+        assert "at the last update" in page.inner_text("main")
+        ready = page.locator("#plan input[name=approve]").count()  # invoices that would post now (here: none yet)
+        assert "map tax 1 S" in page.inner_text("#plan")  # the held ones, with their fix
+        _shot(page, "3-preview")
+
         # Held invoices, grouped by cause, each group with its fix.
         page.goto(base + "/held")
         groups = page.locator("section.group")
         assert groups.count() == 2
         assert "invoices held" in groups.first.inner_text() and "map tax 1 S" in groups.first.inner_text()
-        _shot(page, "3-held")
+        _shot(page, "4-held")
         page.click("text=Open the tax mappings")
         for halo_id, code in TAX_MAPS["UK"].items():
             page.fill(f"input[name=tax-{halo_id}]", code)
         page.click("text=Save mappings")
         assert "4 tax mapping(s) saved" in page.inner_text("main")
-        _shot(page, "4-mappings")
+        _shot(page, "5-mappings")
         page.goto(base + "/held")
         for n in range(page.locator("section.group button").count()):  # "Retry these N", group by group
             page.locator("section.group button").nth(n).click()
         assert page.locator("text=queued for the next update").count() == 2
 
-        second = world.update()  # the next Web Connector update retries and posts them
-        assert second.counts["invoice"]["posted"] >= first.counts["invoice"]["held"]
+        page.goto(base + "/preview")  # now the fixed invoices would post too: approve all but one
+        boxes = page.locator("#plan input[name=approve]")
+        assert boxes.count() == ready + first.counts["invoice"]["held"]
+        for n in range(boxes.count() - 1):
+            boxes.nth(n).check()
+        left_out = boxes.nth(boxes.count() - 1).get_attribute("value")
+        page.click("text=Approve and post the ticked ones")
+        assert f"{boxes.count() - 1} approved" in page.inner_text("main")
+
+        second = world.update()  # the next Web Connector update posts what was approved, and only that
+        assert second.counts["invoice"]["posted"] == ready + first.counts["invoice"]["held"] - 1
+        halo = {str(i["id"]): i for i in world.halo.export()["invoices"]}
+        assert not halo[str(left_out)]["posted"]
         page.goto(base + "/held")
         assert "Nothing is held" in page.inner_text("main")
+        page.goto(base + "/preview")
+        assert page.locator("#plan input[name=approve]").count() == 1  # the one left out still waits
 
         page.goto(base + "/runs")
         assert page.locator("#runs tr").count() >= 3  # header + two runs
         assert "invoice.posted" in page.inner_text("#runs")
-        _shot(page, "5-runs")
+        _shot(page, "6-runs")
 
         with world.store() as store:  # an invoice this sync posted
             number = next(e.key for e in store.journal_entries(kind="invoice") if e.action == "post"
@@ -130,7 +153,7 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
         page.click("text=Search")
         rows = page.inner_text("#audit")
         assert number in rows and "post" in rows
-        _shot(page, "6-audit")
+        _shot(page, "7-audit")
         with page.expect_download() as download:
             page.click("text=Export as CSV")
         assert number in Path(download.value.path()).read_text(encoding="utf-8")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,16 +133,27 @@ def register(app: typer.Typer) -> None:
         """Run one sync now (Halo <-> the accounting package)."""
         from halo_accounts.sync.plan import parse_only
 
-        kinds = parse_only(only or None)
-        settings = _settings()
-        with _parts(settings) as (client, ledger, store):
-            engine = _engine(client, ledger, store, settings, progress=sys.stdout.isatty() and not as_json)
-            try:
-                report = engine.run(kinds, dry_run=dry_run)
-            finally:
-                bar = getattr(engine.progress, "bar", None)
-                if bar is not None:
-                    bar.stop()
+        try:
+            kinds = parse_only(only or None)
+            settings = _settings()
+            preview = dry_run and not _ledger_reachable(settings)  # the Web Connector: from the last update's lists
+            with _parts(settings, ledger=not preview) as (client, ledger, store):
+                if preview:
+                    from halo_accounts.sync.snapshot import SnapshotLedger
+
+                    ledger = SnapshotLedger(store)
+                engine = _engine(client, ledger, store, settings, progress=sys.stdout.isatty() and not as_json)
+                try:
+                    report = engine.run(kinds, dry_run=dry_run)
+                finally:
+                    bar = getattr(engine.progress, "bar", None)
+                    if bar is not None:
+                        bar.stop()
+        except HaloAccountsError as exc:
+            if not as_json:
+                raise
+            typer.echo(json.dumps({"error": {"code": exc.code, "message": exc.message, "fix": exc.fix}}))
+            raise typer.Exit(2) from None
         _show(report, as_json)
         _exit_for(report)
 

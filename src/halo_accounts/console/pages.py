@@ -185,6 +185,51 @@ def _halo_taxes(console: Console) -> list[dict[str, Any]]:
         return [{"id": t.id, "name": t.name, "code": t.code, "value": t.value} for t in client.taxes()]
 
 
+# ---------------------------------------------------------------- preview and approve
+def _preview(console: Console) -> tuple[Any, str]:
+    """The next update's plan (a dry run): through the package when it can be reached now, else from the lists the
+    last update read (the Web Connector path). (report, when the lists were read)."""
+    from contextlib import ExitStack
+
+    from halo_accounts.sync import SyncEngine, snapshot
+    from halo_accounts.sync.ledger_factory import open_ledger
+
+    settings = console.settings
+    with ExitStack() as stack:
+        store = stack.enter_context(console.store())
+        client = stack.enter_context(console.halo())
+        reachable = not (settings.ledger.kind == "quickbooks" and settings.quickbooks.transport == "webconnector")
+        if reachable:
+            ledger = stack.enter_context(open_ledger(settings))
+            when = "now"
+        else:
+            ledger = snapshot.SnapshotLedger(store)
+            when = snapshot.taken(store)
+        return SyncEngine(client, ledger, store, settings).run(dry_run=True), when
+
+
+async def preview(console: Console, request: Request, session: Session) -> Response:
+    from halo_accounts.sync import review
+
+    message = ""
+    if request.method == "POST":
+        form = await request.form()
+        chosen = [str(v) for v in form.getlist("approve")]
+        with console.store() as store:
+            review.approve(store, chosen)
+        message = f"{len(chosen)} approved: they go at the next update."
+    try:
+        report, when = await asyncio.to_thread(_preview, console)
+    except HaloAccountsError as exc:
+        return console.render(request, "preview.html", session, error=f"{exc.message} {exc.fix}".strip(),
+                              actions=[], when="", message=message, approved=set(), review_first=False)
+    with console.store() as store:
+        approved = review.approved(store)
+    actions = [a for a in report.actions if a.op != "writeback"]
+    return console.render(request, "preview.html", session, actions=actions, when=when, message=message,
+                          approved=approved, error="", review_first=console.settings.sync.review_first)
+
+
 # ---------------------------------------------------------------- runs and audit
 async def runs(console: Console, request: Request, session: Session) -> Response:
     with console.store() as store:
@@ -213,6 +258,7 @@ ROUTES = [
     ("/", home, ["GET"]),
     ("/pause", pause, ["POST"]),
     ("/wizard", wizard, ["GET", "POST"]),
+    ("/preview", preview, ["GET", "POST"]),
     ("/held", held, ["GET"]),
     ("/held/retry", retry, ["POST"]),
     ("/mappings", mappings, ["GET", "POST"]),

@@ -426,4 +426,22 @@ MESSAGES: list[Message] = [
         "{package} has no import files this program can write.",
         "Use one of: {choices} (`halo-accounts export KIND --out FOLDER`), or connect to the package directly.",
     ),
+    Message(
+        "sync.preview_no_snapshot",
+        "There is nothing to preview from yet: no run has read the accounting package's lists (tax codes, accounts, "
+        "customers, items).",
+        "Let one update run (for QuickBooks, the Web Connector's next update through halo-accounts serve), then "
+        "preview again.",
+    ),
+    Message(
+        "sync.preview_only",
+        "A preview cannot write to the accounting package.",
+        "Run the sync itself (or, for QuickBooks, let the Web Connector's next update run) to post.",
+    ),
+    Message(
+        "sync.awaiting_review",
+        "{record} was not sent: this install posts only what was approved in the console's preview "
+        "([sync] review_first = true).",
+        "Open the console's Preview page, tick it and press 'Approve', or set [sync] review_first = false.",
+    ),
 ]

@@ -16,7 +16,7 @@ from halo_accounts.errors import HaloAccountsError
 from halo_accounts.halo.errors import HaloError, HaloRateLimited, HaloUnavailable, HaloValidationError
 from halo_accounts.ledgers.port import Ledger, LedgerUnavailable
 from halo_accounts.store import NewEntry
-from halo_accounts.sync import control_settings, customers, invoices, items, notices, payments, reconcile
+from halo_accounts.sync import control_settings, customers, invoices, items, notices, payments, reconcile, snapshot
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import Context, build_tax_map, customer_index, product_index
 from halo_accounts.sync.limits import limits_for
@@ -98,6 +98,8 @@ class SyncEngine:
             else:
                 reconcile.after_read(self, plan)
                 self.apply(plan)
+                if self.ctx is not None:
+                    snapshot.save(self.store, self.ctx)  # what a preview of the next update plans from
                 self.report.status = "held" if self.report.held else "ok"
                 cut = notices.shortened(plan.actions, self.ctx.package if self.ctx is not None else "the package")
                 self.store.set_cursor(notices.SHORTENED_CURSOR, cut)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from halo_accounts.ledgers.port import Invoice, LedgerError, Posted, RecordRejected, batched
-from halo_accounts.sync import credits
+from halo_accounts.sync import credits, review
 from halo_accounts.sync import fields as f
 from halo_accounts.sync.context import ISSUED_FIELD, NO_SYNC_FIELDS, missing_deciders
 from halo_accounts.sync.eligibility import why_not
@@ -93,6 +93,8 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
     ctx = eng.ctx
     assert ctx is not None
     exported = {link.halo_id: link for link in eng.store.links(EXPORT_LINK)}
+    review_first = bool(getattr(getattr(eng.settings, "sync", None), "review_first", False))
+    approved = review.approved(eng.store) if review_first else set()
     # Held invoices Halo no longer lists as not posted (posted by hand, deleted) are held no longer.
     listed = {str(f.get(inv, "id")) for inv in pending}
     for held in eng.store.held():
@@ -135,6 +137,11 @@ def plan(eng: SyncEngine, plan: Plan, pending: list[Any]) -> None:
         checks, lines, number = check_invoice(ctx, invoice)
         if checks.problem is not None:
             plan.add(Action(kind, "hold", halo_id, record, checks.items, problem=checks.problem, source=invoice))
+            continue
+        if review_first and not eng.dry_run and halo_id not in approved:  # ready: a preview shows it, to be approved
+            eng.release(kind, halo_id)  # not held any more: it waits for approval only
+            plan.add(Action(kind, "skip", halo_id, record, problem=Problem("sync.awaiting_review", {
+                "record": record}), source=invoice))
             continue
         plan.add(Action(kind, "post", halo_id, record, checks.items,
                         detail={"number": number or "(assigned by " + ctx.package + ")", "external_key": key,
