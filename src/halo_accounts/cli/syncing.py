@@ -212,26 +212,35 @@ def register(app: typer.Typer) -> None:
         serve_app()  # refuses plain HTTP off loopback, and a certificate without its key
 
     @app.command()
-    def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-        """The last runs, their counts, and every held record with its fix."""
-        import json
-
+    def status(
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+        kind: Annotated[str, typer.Option(help="Only held records of this kind: invoice, credit, customer, item, "
+                                               "payment.")] = "",
+        code: Annotated[str, typer.Option(help="Only held records with this message code (e.g. "
+                                               "sync.tax_unmapped).")] = "",
+        search: Annotated[str, typer.Option(help="Only held records whose message, fix or Halo id contains "
+                                                 "this.")] = "",
+    ) -> None:
+        """The last runs, their counts, and the held records grouped by cause, each group with its fix."""
         from halo_accounts.store import Store
+        from halo_accounts.sync.held_groups import held_groups, matching
 
         settings = _settings()
         from halo_accounts.sync import notices, queued
 
         with Store.open(_store_path(settings)) as store:
             runs = store.runs(10)
-            held = store.held()
+            held = matching(store.held(), kind=kind, code=code, text=search)
             waiting = queued.states(store)
             retrying = queued.pending_retry(store)
             cut = store.get_cursor(notices.SHORTENED_CURSOR) or ""
         if as_json:
             said = [*notices.from_held(h.code for h in held), *([cut] if cut else [])]
+            groups = [{"title": g.title, "kind": g.kind, "code": g.code, "fix": g.fix,
+                       "records": [f"{h.kind}:{h.halo_id}" for h in g.records]} for g in held_groups(held)]
             typer.echo(json.dumps({"runs": [r.__dict__ for r in runs], "held": [h.__dict__ for h in held],
-                                   "queued": waiting, "retry_queued": retrying, "notices": said},
-                                  indent=2, default=str))
+                                   "groups": groups, "queued": waiting, "retry_queued": retrying,
+                                   "notices": said}, indent=2, default=str))
             return
         from rich.table import Table
 
@@ -251,10 +260,11 @@ def register(app: typer.Typer) -> None:
             console.print("Nothing is held.")
         for notice in [*notices.from_held(h.code for h in held), *([cut] if cut else [])]:
             console.print(f"[bold]Note:[/] {escape(notice)}")
-        for h in held:
-            console.print(f"[bold yellow]Held[/] {h.kind}:{h.halo_id} ({escape(h.detail)}) — {escape(h.message)}")
-            tried = f"[dim](tried {h.attempts}x since {h.first_seen[:16]})[/]"
-            console.print(f"      [bold]Fix:[/] {escape(h.fix)}  {tried}")
+        for group in held_groups(held):
+            console.print(f"[bold yellow]{escape(group.title)}[/] — [bold]Fix:[/] {escape(group.fix)}")
+            for h in group.records:
+                tried = f"[dim](tried {h.attempts}x since {h.first_seen[:16]})[/]"
+                console.print(f"      {h.kind}:{h.halo_id} ({escape(h.detail)}) — {escape(h.message)}  {tried}")
 
     @app.command()
     def retry(

@@ -5,43 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from halo_accounts.store.held import Held
-from halo_accounts.sync.serve import WEBCONNECTOR_SEEN  # when the Web Connector last started an update
+from halo_accounts.sync.held_groups import HeldGroup, held_groups
+from halo_accounts.sync.serve import WEBCONNECTOR_SEEN
 
-
-@dataclass
-class HeldGroup:
-    """Held records that wait for the same fix."""
-
-    code: str
-    fix: str
-    kind: str
-    records: list[Held] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}|{self.code}|{self.fix}"
-
-    @property
-    def title(self) -> str:
-        n = len(self.records)
-        nouns = {"invoice": ("invoice", "invoices"), "credit": ("credit note", "credit notes"),
-                 "customer": ("customer", "customers"), "item": ("item", "items"), "payment": ("payment", "payments")}
-        one, many = nouns.get(self.kind, (f"{self.kind} record", f"{self.kind} records"))
-        return f"{n} {one if n == 1 else many} held"
-
-
-def held_groups(held: list[Held]) -> list[HeldGroup]:
-    """Held records grouped by cause (the message code and its fix), biggest group first."""
-    groups: dict[tuple[str, str, str], HeldGroup] = {}
-    for h in held:
-        key = (h.kind, h.code, h.fix)
-        groups.setdefault(key, HeldGroup(h.code, h.fix, h.kind)).records.append(h)
-    return sorted(groups.values(), key=lambda g: (-len(g.records), g.kind, g.code))
+__all__ = ["HeldGroup", "held_groups"]  # when the Web Connector last started an update
 
 
 def _seconds(run: Any) -> float | None:
