@@ -94,6 +94,23 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
         assert "demo-secret" not in world.config_file.read_text(encoding="utf-8")
         _shot(page, "1-wizard")
 
+        # Step 2: the package and its connection, from the package's own settings (its descriptor's).
+        page.click("text=Next: the accounting package")
+        assert page.locator("select[name=kind] option:checked").inner_text() == "QuickBooks Desktop"
+        assert page.locator("select[name='quickbooks.transport'] option:checked").inner_text() == "webconnector"
+        page.fill("input[name='secret:webconnector.password']", "wc-password-from-the-wizard")
+        page.click("#package-form button")
+        assert "Saved in" in page.inner_text("main")
+        assert ring.values[("halo-accounts", "webconnector.password")] == "wc-password-from-the-wizard"
+        assert "wc-password-from-the-wizard" not in page.content()
+        _shot(page, "1b-package")
+        with page.expect_download() as qwc:
+            page.click("text=Download halo-accounts.qwc")
+        assert "<QBWCXML>" in Path(qwc.value.path()).read_text(encoding="ascii")
+        page.goto(base + "/wizard/next")
+        assert "Import tax codes" in page.inner_text("main")
+        _shot(page, "1c-first-update")
+
         page.goto(base + "/")
         assert "not yet" not in page.inner_text("#wc-seen")  # the Web Connector's update was seen
         _shot(page, "2-health")

@@ -129,6 +129,140 @@ async def wizard(console: Console, request: Request, session: Session) -> Respon
                           scopes=scopes, error=error, saved=saved, ledger=console.settings.ledger.kind)
 
 
+# ---------------------------------------------------------------- the wizard's second step: the package
+def _form_fields(section: str, model: Any, current: Any) -> list[dict[str, Any]]:
+    """The settings a form can carry (text, numbers, yes/no, one of a list), from the package's own settings model
+    (its descriptor's); tables such as tax code lists stay in the configuration file."""
+    from typing import Literal, get_args, get_origin
+
+    out = []
+    for name, info in model.model_fields.items():
+        kind = info.annotation
+        entry: dict[str, Any] = {"name": f"{section}.{name}", "label": name.replace("_", " "),
+                                 "help": info.description or "", "value": getattr(current, name, info.default)}
+        if kind is bool:
+            entry["type"] = "bool"
+        elif kind is int:
+            entry["type"] = "int"
+        elif kind is str:
+            entry["type"] = "text"
+        elif get_origin(kind) is Literal:
+            entry.update(type="choice", choices=list(get_args(kind)))
+        else:
+            continue
+        out.append(entry)
+    return out
+
+
+def _package_form(console: Console, kind: str) -> tuple[Any, list[dict[str, Any]]]:
+    from halo_accounts.ledgers import registry
+
+    package = registry.get(kind)
+    if package is None:
+        return None, []
+    fields = []
+    for section, model in package.settings.items():
+        fields += _form_fields(section, model, getattr(console.settings, section))
+    return package, fields
+
+
+def _save_package(console: Console, kind: str, form: Any, fields: list[dict[str, Any]], package: Any) -> list[str]:
+    """Validate and write ``[ledger] kind`` and the package's sections; store its secrets in the OS keyring."""
+    import tomli_w
+    from pydantic import ValidationError
+
+    from halo_accounts import config
+    from halo_accounts.ledgers.import_files import write_private
+    from halo_accounts.secrets import env_name, set_secret
+
+    path = console.config_path
+    current: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+    current.setdefault("ledger", {})["kind"] = kind
+    for field in fields:
+        section, name = field["name"].split(".", 1)
+        raw = form.get(field["name"])
+        if field["type"] == "bool":
+            value: Any = raw is not None
+        elif field["type"] == "int":
+            value = str(raw or "0").strip()
+        else:
+            value = str(raw or "").strip()
+        current.setdefault(section, {})[name] = value
+    try:
+        checked = config.Settings.model_validate(current)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return [f"Not saved: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}."]
+    for section in ("ledger", *package.settings):  # the validated (typed) values are written
+        current[section] = getattr(checked, section).model_dump(exclude_defaults=False)
+    done = []
+    if path is not None:
+        write_private(path, tomli_w.dumps(current).encode("utf-8"))  # owner-only
+        done.append(f"Saved in {path}.")
+    for section in ("ledger", *package.settings):
+        setattr(console.settings, section, getattr(checked, section))
+    for name in package.secrets:
+        secret = str(form.get(f"secret:{name}", "") or "")
+        if not secret:
+            continue
+        try:
+            set_secret(name, secret)
+            done.append(f"{name} is in the OS keyring.")
+        except Exception:  # no keyring here
+            done.append(f"No OS keyring here: set {env_name(name)} in the environment of halo-accounts serve.")
+    return done
+
+
+async def wizard_package(console: Console, request: Request, session: Session) -> Response:
+    from halo_accounts.ledgers import registry
+
+    kind = request.query_params.get("kind") or console.settings.ledger.kind
+    saved: list[str] = []
+    if request.method == "POST":
+        form = await request.form()
+        kind = str(form.get("kind", kind))
+        package, fields = _package_form(console, kind)
+        if package is not None:
+            saved = _save_package(console, kind, form, fields, package)
+    package, fields = _package_form(console, kind)
+    downloads = list((package.extras.get("downloads") or {}) if package is not None else {})
+    return console.render(request, "wizard_package.html", session, kind=kind, package=package, fields=fields,
+                          packages=registry.packages(), saved=saved, downloads=downloads)
+
+
+async def download(console: Console, request: Request, session: Session) -> Response:
+    from halo_accounts import config
+    from halo_accounts.console.app import HEADERS
+    from halo_accounts.ledgers import registry
+
+    package = registry.get(console.settings.ledger.kind)
+    name = request.path_params["name"]
+    makers = (package.extras.get("downloads") or {}) if package is not None else {}
+    if name not in makers:
+        return Response("Not found", status_code=404, headers=HEADERS)
+    text = makers[name](console.settings, config.store_path(console.settings).parent)
+    return Response(text, media_type="application/octet-stream", headers={
+        **HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def wizard_next(console: Console, request: Request, session: Session) -> Response:
+    """Step 3: what makes the first update post, in order: tax codes imported and mapped, items, then a sync."""
+    from halo_accounts.sync import queued
+
+    message = ""
+    with console.store() as store:
+        if request.method == "POST":
+            form = await request.form()
+            command = str(form.get("command", ""))
+            if command in queued.COMMANDS:
+                queued.queue(store, command)
+                message = f"'{command}' will run at the start of the next update."
+        states = queued.states(store)
+        mapped = len(store.links("tax"))
+    return console.render(request, "wizard_next.html", session, states=states, mapped=mapped, message=message,
+                          commands=queued.COMMANDS)
+
+
 # ---------------------------------------------------------------- held records
 async def held(console: Console, request: Request, session: Session) -> Response:
     from halo_accounts.sync import queued
@@ -258,6 +392,9 @@ ROUTES = [
     ("/", home, ["GET"]),
     ("/pause", pause, ["POST"]),
     ("/wizard", wizard, ["GET", "POST"]),
+    ("/wizard/package", wizard_package, ["GET", "POST"]),
+    ("/wizard/next", wizard_next, ["GET", "POST"]),
+    ("/download/{name}", download, ["GET"]),
     ("/preview", preview, ["GET", "POST"]),
     ("/held", held, ["GET"]),
     ("/held/retry", retry, ["POST"]),

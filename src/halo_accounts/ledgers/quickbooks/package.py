@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from halo_accounts.ledgers.limits import Limits
 from halo_accounts.ledgers.package import Package
 from halo_accounts.ledgers.quickbooks.opening import open_quickbooks
@@ -36,4 +39,15 @@ PACKAGE = Package(
     secrets=("webconnector.password",),
     starter=STARTER,
     demo="halo_accounts.cli.demo:run_quickbooks_demo",
+    extras={"downloads": {"halo-accounts.qwc": lambda settings, data_dir: _qwc(settings, data_dir)}},
 )
+
+
+def _qwc(settings: Any, data_dir: Path) -> str:
+    """The .qwc file the Web Connector imports (File > Add an application), as `halo-accounts qwc` writes it."""
+    from halo_accounts.ledgers.quickbooks.webconnector.qwc import DEFAULT_RUN_EVERY_MINUTES, build_qwc, install_ids
+    from halo_accounts.ledgers.quickbooks.webconnector.server import endpoint_url
+
+    return build_qwc(app_name=settings.quickbooks.app_name, app_url=endpoint_url(settings),
+                     username=settings.webconnector.username, ids=install_ids(data_dir),
+                     run_every_minutes=DEFAULT_RUN_EVERY_MINUTES)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class QuickBooksSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     transport: Literal["webconnector", "com"] = "webconnector"
     company_file: str = ""
@@ -17,7 +17,7 @@ class QuickBooksSettings(BaseModel):
 
 
 class WebConnectorSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     host: str = "127.0.0.1"
     port: int = Field(8765, ge=1, le=65535)
