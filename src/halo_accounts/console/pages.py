@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import tomllib
 from pathlib import Path
@@ -314,6 +315,53 @@ async def mappings(console: Console, request: Request, session: Session) -> Resp
                           error=error)
 
 
+def _customer_rows(console: Console) -> list[dict[str, Any]]:
+    """Held customers, each with the package's closest names (its customers as the last run read them) and the
+    case twins (names that differ only by capitals or spaces)."""
+    import difflib
+
+    from halo_accounts.sync import snapshot
+
+    with console.store() as store:
+        held = store.held(kind="customer")
+        names = [c.name for c in snapshot.SnapshotLedger(store).customers()] if snapshot.taken(store) else []
+        refs = {c.name: c.ref for c in snapshot.SnapshotLedger(store).customers()} if names else {}
+    rows = []
+    for h in held:
+        halo_name = h.detail or h.message
+        wanted = re.search(r"'([^']+)'", h.message)
+        name = wanted.group(1) if wanted else halo_name
+        squeeze = "".join(name.split()).casefold()
+        twins = [n for n in names if "".join(n.split()).casefold() == squeeze]
+        close = [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.6) if n not in twins]
+        rows.append({"held": h, "name": name, "suggestions": [(n, refs.get(n, n)) for n in [*twins, *close]],
+                     "twins": set(twins)})
+    return rows
+
+
+async def customers(console: Console, request: Request, session: Session) -> Response:
+    """Unmatched customers: link one to a package customer in one click (Halo's Accounts ID is set), or retry."""
+    from halo_accounts.sync import queued
+    from halo_accounts.sync.manual_links import map_record
+
+    message, error = "", ""
+    if request.method == "POST":
+        form = await request.form()
+        halo_id, ref = str(form.get("halo_id", "")), str(form.get("ref", "")).strip()
+        try:
+            def link() -> None:
+                with console.halo() as client, console.store() as store:
+                    map_record(client, store, None, "customer", int(halo_id), ref)  # checked at the next update
+                    store.release("customer", halo_id)
+                    queued.queue_retry(store, [f"customer:{halo_id}"])
+            await asyncio.to_thread(link)
+            message = f"Halo client {halo_id} linked to '{ref}'; the next update uses it."
+        except (HaloAccountsError, ValueError) as exc:
+            error = getattr(exc, "message", str(exc))
+    rows = await asyncio.to_thread(_customer_rows, console)
+    return console.render(request, "customers.html", session, rows=rows, message=message, error=error)
+
+
 def _halo_taxes(console: Console) -> list[dict[str, Any]]:
     with console.halo() as client:
         return [{"id": t.id, "name": t.name, "code": t.code, "value": t.value} for t in client.taxes()]
@@ -399,6 +447,7 @@ ROUTES = [
     ("/held", held, ["GET"]),
     ("/held/retry", retry, ["POST"]),
     ("/mappings", mappings, ["GET", "POST"]),
+    ("/mappings/customers", customers, ["GET", "POST"]),
     ("/runs", runs, ["GET"]),
     ("/audit", audit, ["GET"]),
     ("/audit.csv", audit_csv, ["GET"]),
