@@ -132,7 +132,7 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
         for halo_id, code in TAX_MAPS["UK"].items():
             page.fill(f"input[name=tax-{halo_id}]", code)
         page.click("text=Save mappings")
-        assert "4 tax mapping(s) saved" in page.inner_text("main")
+        assert "4 mapping(s) saved" in page.inner_text("main")
         _shot(page, "5-mappings")
         page.goto(base + "/held")
         for n in range(page.locator("section.group button").count()):  # "Retry these N", group by group

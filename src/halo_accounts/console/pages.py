@@ -14,6 +14,8 @@ from starlette.responses import Response
 
 from halo_accounts.console import data
 from halo_accounts.errors import HaloAccountsError
+from halo_accounts.sync import snapshot
+from halo_accounts.sync.engine import NOMINAL_LINK
 
 if TYPE_CHECKING:
     from halo_accounts.console.app import Console
@@ -297,6 +299,13 @@ async def mappings(console: Console, request: Request, session: Session) -> Resp
         with console.store() as store:
             changed = 0
             for key, value in form.multi_items():
+                if key.startswith("nominal-") and str(value).strip():
+                    nominal, account = key.removeprefix("nominal-"), str(value).strip()
+                    current = store.get_link(NOMINAL_LINK, nominal)
+                    if current is None or current.ledger_ref != account:
+                        store.link(NOMINAL_LINK, nominal, account, number=account)
+                        changed += 1
+                    continue
                 if not key.startswith("tax-") or not str(value).strip():
                     continue
                 halo_id, code = key.removeprefix("tax-"), str(value).strip()
@@ -304,15 +313,20 @@ async def mappings(console: Console, request: Request, session: Session) -> Resp
                 if current is None or current.ledger_ref != code:
                     store.link("tax", halo_id, code, number=code)  # as `halo-accounts map tax` on the WC path
                     changed += 1
-        message = f"{changed} tax mapping(s) saved; held records wait for the next update (or retry them)."
+        message = f"{changed} mapping(s) saved; held records wait for the next update (or retry them)."
     try:
-        taxes = await asyncio.to_thread(_halo_taxes, console)
+        taxes, nominals = await asyncio.to_thread(_halo_lists, console)
     except HaloAccountsError as exc:
-        taxes, error = [], f"{exc.message} {exc.fix}".strip()
+        taxes, nominals, error = [], [], f"{exc.message} {exc.fix}".strip()
     with console.store() as store:
         links = {link.halo_id: link.ledger_ref for link in store.links("tax")}
+        nominal_links = {link.halo_id: link.ledger_ref for link in store.links(NOMINAL_LINK)}
+        accounts = {a.code: a.name for a in snapshot.SnapshotLedger(store).accounts()} if snapshot.taken(store) \
+            else {}
+    rows = [{"code": code, "items": n, "in_package": code in accounts or code.casefold() in
+             {a.casefold() for a in accounts}, "mapped": nominal_links.get(code, "")} for code, n in nominals]
     return console.render(request, "mappings.html", session, taxes=taxes, links=links, message=message,
-                          error=error)
+                          error=error, nominals=rows, accounts=accounts)
 
 
 def _customer_rows(console: Console) -> list[dict[str, Any]]:
@@ -362,9 +376,16 @@ async def customers(console: Console, request: Request, session: Session) -> Res
     return console.render(request, "customers.html", session, rows=rows, message=message, error=error)
 
 
-def _halo_taxes(console: Console) -> list[dict[str, Any]]:
+def _halo_lists(console: Console) -> tuple[list[dict[str, Any]], list[tuple[str, int]]]:
+    """Halo's tax rates, and the nominal codes its items use (with how many items use each)."""
+    from collections import Counter
+
+    from halo_accounts.sync import fields as f
+
     with console.halo() as client:
-        return [{"id": t.id, "name": t.name, "code": t.code, "value": t.value} for t in client.taxes()]
+        taxes = [{"id": t.id, "name": t.name, "code": t.code, "value": t.value} for t in client.taxes()]
+        used = Counter(f.text(i, "nominalcode") for i in client.items() if f.text(i, "nominalcode"))
+    return taxes, sorted(used.items())
 
 
 # ---------------------------------------------------------------- preview and approve

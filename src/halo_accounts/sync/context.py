@@ -125,6 +125,8 @@ class Context:
     customers: LedgerIndex
     products: LedgerIndex
     tenant: str = ""
+    nominal_map: dict[str, str] = field(default_factory=dict)
+    """Halo nominal code (case-folded) -> the package's account code, where the user mapped one."""
     clients: dict[int, Any] = field(default_factory=dict)
     items: dict[int, Any] = field(default_factory=dict)
     customer_refs: dict[int, str] = field(default_factory=dict)
@@ -183,8 +185,9 @@ class Context:
         return f.text(value, "value")
 
     def account(self, code: str) -> Account | None:
-        """The package account with this code (or name), case-insensitive."""
-        wanted = code.casefold()
+        """The package account with this code (or name), case-insensitive; a Halo nominal code mapped to another
+        account (the console's Mappings, links of kind "nominal") is that account."""
+        wanted = self.nominal_map.get(code.casefold(), code).casefold()
         for account in self.accounts:
             if account.code.casefold() == wanted or account.name.casefold() == wanted or (
                 account.ledger_id and account.ledger_id.casefold() == wanted

@@ -25,6 +25,8 @@ from halo_accounts.sync.preflight import Problem
 from halo_accounts.sync.report import Entry, RunReport
 from halo_accounts.sync.tenant_time import tenant_zone
 
+#: Store links of this kind map a Halo nominal code (halo_id) to the package's account (ledger_ref).
+NOMINAL_LINK = "nominal"
 log = logging.getLogger("halo_accounts.sync")
 
 #: Held codes that stay held until `retry` (re-checking them each run would only repeat the refusal).
@@ -169,6 +171,7 @@ class SyncEngine:
             customers=customer_index(self.ledger), products=product_index(self.ledger), tenant=self.tenant,
             catch_all_item=str(getattr(getattr(self.settings, "sync", None), "catch_all_item", "") or "").strip(),
             zone=zone,
+            nominal_map={link.halo_id.casefold(): link.ledger_ref for link in self.store.links(NOMINAL_LINK)},
         )
         self.ctx = ctx
         self._held = {(h.kind, h.halo_id): h for h in self.store.held()}
