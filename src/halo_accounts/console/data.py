@@ -56,8 +56,13 @@ def health(store: Any, *, paused: bool) -> Health:
     runs = store.runs(50)
     ok = next((r for r in runs if r.status in ("ok", "held") and r.finished), None)
     last = runs[0] if runs else None
+    from halo_accounts.sync.engine import LAST_PROBLEM
+
     problems = []
-    if last is not None and last.status in ("failed", "interrupted"):
+    unreachable = store.get_cursor(LAST_PROBLEM) or ""
+    if unreachable:
+        problems.append(f"The last run stopped: {unreachable}")
+    elif last is not None and last.status in ("failed", "interrupted"):
         problems.append(f"The last run ({last.command}, {last.started}) ended '{last.status}': see Runs.")
     return Health(last_ok=ok.finished or "" if ok else "", last_run=last.started if last else "",
                   last_status=last.status if last else "", webconnector_seen=store.get_cursor(WEBCONNECTOR_SEEN) or "",

@@ -262,8 +262,10 @@ async def wizard_next(console: Console, request: Request, session: Session) -> R
                 message = f"'{command}' will run at the start of the next update."
         states = queued.states(store)
         mapped = len(store.links("tax"))
+    settings = console.settings
+    queue_them = settings.ledger.kind == "quickbooks" and settings.quickbooks.transport == "webconnector"
     return console.render(request, "wizard_next.html", session, states=states, mapped=mapped, message=message,
-                          commands=queued.COMMANDS)
+                          commands=queued.COMMANDS, queue_them=queue_them)
 
 
 # ---------------------------------------------------------------- held records

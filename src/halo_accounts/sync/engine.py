@@ -27,6 +27,8 @@ from halo_accounts.sync.tenant_time import tenant_zone
 
 #: Store links of this kind map a Halo nominal code (halo_id) to the package's account (ledger_ref).
 NOMINAL_LINK = "nominal"
+#: Cursor: why the last run stopped short (Halo or the package unreachable); "" once a run gets through.
+LAST_PROBLEM = "run.last_problem"
 log = logging.getLogger("halo_accounts.sync")
 
 #: Held codes that stay held until `retry` (re-checking them each run would only repeat the refusal).
@@ -134,10 +136,14 @@ class SyncEngine:
         """Stop cleanly: what was sent stays journalled and is looked up first by the next run."""
         self.report.status = "interrupted"
         self.report.errors.append(str(HaloAccountsError("sync.unavailable", detail=error.message, what=what)))
+        if self.run_id is not None:
+            self.store.set_cursor(LAST_PROBLEM, f"{what} could not be reached: {error.message}")
         log.warning("sync interrupted: %s", error.message)
 
     def _finish(self) -> None:
         assert self.run_id is not None
+        if self.report.status in ("ok", "held"):
+            self.store.set_cursor(LAST_PROBLEM, "")  # reached both sides this time
         counts = self.report.flat_counts()
         counts["halo.requests"] = self.report.halo_requests
         self.store.finish_run(self.run_id, self.report.status, counts)
