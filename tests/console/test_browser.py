@@ -113,6 +113,7 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
 
         page.goto(base + "/")
         assert "not yet" not in page.inner_text("#wc-seen")  # the Web Connector's update was seen
+        assert "the Web Connector's next update" in page.inner_text("#next-run")
         _shot(page, "2-health")
 
         # The preview of the next update, planned from the lists the first update read from QuickBooks.

@@ -171,8 +171,14 @@ def register(app: typer.Typer) -> None:
         settings = _settings()
 
         def once() -> None:
+            from datetime import datetime, timedelta
+
+            from halo_accounts.sync.engine import NEXT_RUN
+
             with _parts(settings) as (client, ledger, store):
                 report = _engine(client, ledger, store, settings, progress=False).run()
+                due = (datetime.now().astimezone() + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+                store.set_cursor(NEXT_RUN, due + (f" (inside {win})" if win else ""))  # for the console's Health
             _show(report, as_json)
 
         console.print(f"Syncing every {every}{' inside ' + str(win) if win else ''}; "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from halo_accounts.sync.engine import LAST_PROBLEM, NEXT_RUN
 from halo_accounts.sync.held_groups import HeldGroup, held_groups
 from halo_accounts.sync.serve import WEBCONNECTOR_SEEN
 
@@ -47,6 +48,7 @@ class Health:
     last_run: str
     last_status: str
     webconnector_seen: str
+    next_run: str
     halo_requests: int
     paused: bool
     problems: list[str]
@@ -56,7 +58,6 @@ def health(store: Any, *, paused: bool) -> Health:
     runs = store.runs(50)
     ok = next((r for r in runs if r.status in ("ok", "held") and r.finished), None)
     last = runs[0] if runs else None
-    from halo_accounts.sync.engine import LAST_PROBLEM
 
     problems = []
     unreachable = store.get_cursor(LAST_PROBLEM) or ""
@@ -66,6 +67,7 @@ def health(store: Any, *, paused: bool) -> Health:
         problems.append(f"The last run ({last.command}, {last.started}) ended '{last.status}': see Runs.")
     return Health(last_ok=ok.finished or "" if ok else "", last_run=last.started if last else "",
                   last_status=last.status if last else "", webconnector_seen=store.get_cursor(WEBCONNECTOR_SEEN) or "",
+                  next_run=store.get_cursor(NEXT_RUN) or "",
                   halo_requests=int(last.counts.get("halo.requests", 0)) if last else 0, paused=paused,
                   problems=problems)
 

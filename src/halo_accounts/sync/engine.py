@@ -29,6 +29,8 @@ from halo_accounts.sync.tenant_time import tenant_zone
 NOMINAL_LINK = "nominal"
 #: Cursor: why the last run stopped short (Halo or the package unreachable); "" once a run gets through.
 LAST_PROBLEM = "run.last_problem"
+#: Cursor: when the next scheduled run is due ("halo-accounts run --every", or the Web Connector's interval).
+NEXT_RUN = "run.next"
 log = logging.getLogger("halo_accounts.sync")
 
 #: Held codes that stay held until `retry` (re-checking them each run would only repeat the refusal).

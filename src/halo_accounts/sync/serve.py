@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from halo_accounts import config
+from halo_accounts.ledgers.quickbooks.webconnector.qwc import DEFAULT_RUN_EVERY_MINUTES
 from halo_accounts.sync import queued
+from halo_accounts.sync.engine import NEXT_RUN
 
 log = logging.getLogger("halo_accounts.sync.serve")
 WEBCONNECTOR_SEEN = "webconnector.last_update"  # read by the console's health page
@@ -37,6 +40,9 @@ def webconnector_job(settings: Any, *, halo_factory: Callable[..., Any] | None =
             ledger = QuickBooksLedger(transport)
             with Store.open(path) as store:
                 store.set_cursor(WEBCONNECTOR_SEEN, store.now())
+                due = datetime.now().astimezone() + timedelta(minutes=DEFAULT_RUN_EVERY_MINUTES)
+                store.set_cursor(NEXT_RUN, f"{due.isoformat(timespec='seconds')} (the Web Connector's next update, "
+                                           f"every {DEFAULT_RUN_EVERY_MINUTES} minutes as the .qwc asks)")
             if path.with_name(PAUSE_FILE).exists():  # `halo-accounts pause` or the console: no sync until resumed
                 log.info("Web Connector update: paused, nothing done")
                 return
