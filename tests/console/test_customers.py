@@ -53,3 +53,13 @@ def test_a_held_customer_is_linked_in_one_click(tmp_path: Path) -> None:
         with Store.open(tmp_path / "store.sqlite3") as store:
             assert store.held(kind="customer") == []
             assert f"customer:{client_id}" in queued.pending_retry(store)
+            store.hold("customer", str(client_id), "sync.customer_name_twin", "Halo client 'ACME  LTD' clashes.",
+                       "Rename one in Halo.", detail="ACME  LTD")
+        page = web.get("/mappings/customers")
+        renamed = web.post("/mappings/customers", data={"csrf": csrf, "halo_id": str(client_id),
+                                                       "new_name": "Acme Ltd (Leeds)"})
+        assert "renamed &#39;Acme Ltd (Leeds)&#39;" in renamed.text
+        assert next(c for c in halo.export()["clients"] if c["id"] == client_id)["name"] == "Acme Ltd (Leeds)"
+        with Store.open(tmp_path / "store.sqlite3") as store:
+            assert store.held(kind="customer") == []
+            assert [e.action for e in store.journal_entries(kind="customer")][-1] == "rename"

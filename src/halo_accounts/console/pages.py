@@ -358,20 +358,25 @@ def _customer_rows(console: Console) -> list[dict[str, Any]]:
 async def customers(console: Console, request: Request, session: Session) -> Response:
     """Unmatched customers: link one to a package customer in one click (Halo's Accounts ID is set), or retry."""
     from halo_accounts.sync import queued
-    from halo_accounts.sync.manual_links import map_record
+    from halo_accounts.sync.manual_links import map_record, rename_client
 
     message, error = "", ""
     if request.method == "POST":
         form = await request.form()
         halo_id, ref = str(form.get("halo_id", "")), str(form.get("ref", "")).strip()
+        new_name = str(form.get("new_name", "")).strip()
         try:
             def link() -> None:
                 with console.halo() as client, console.store() as store:
-                    map_record(client, store, None, "customer", int(halo_id), ref)  # checked at the next update
+                    if new_name:  # a customer of its own: renamed in Halo, created at the next update
+                        rename_client(client, store, int(halo_id), new_name)
+                    else:
+                        map_record(client, store, None, "customer", int(halo_id), ref)  # checked at the next update
                     store.release("customer", halo_id)
                     queued.queue_retry(store, [f"customer:{halo_id}"])
             await asyncio.to_thread(link)
-            message = f"Halo client {halo_id} linked to '{ref}'; the next update uses it."
+            message = (f"Halo client {halo_id} renamed '{new_name}'; the next update creates it." if new_name else
+                       f"Halo client {halo_id} linked to '{ref}'; the next update uses it.")
         except (HaloAccountsError, ValueError) as exc:
             error = getattr(exc, "message", str(exc))
     rows = await asyncio.to_thread(_customer_rows, console)

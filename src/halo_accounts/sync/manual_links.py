@@ -60,3 +60,21 @@ def map_record(halo: Any, store: Any, ledger: Ledger | None, kind: Kind, halo_id
     if link is not None and link.ledger_ref != value:
         store.unlink(kind, str(halo_id))  # the next sync links it afresh from the Accounts ID
     return value, checked
+
+
+def rename_client(halo: Any, store: Any, halo_id: int, name: str) -> str:
+    """Rename Halo client ``halo_id`` (so that the next sync creates it in the package under a name of its own, when
+    its old name clashes with another customer's); journalled like every write."""
+    name = " ".join(name.split())
+    if not name:
+        raise HaloAccountsError("sync.map_empty_ref", kind="name")
+    row = {"id": int(halo_id), "name": name}
+    entry = store.journal_begin(None, "halo", "rename", "customer", str(halo_id), f"rename:customer:{halo_id}",
+                                json.dumps(row))
+    try:
+        answer = halo.save("Client", [row])
+    except HaloAccountsError as exc:
+        store.journal_fail(entry, code=exc.code, message=exc.message)
+        raise
+    store.journal_confirm(entry, response=json.dumps(answer, default=str)[:4000], ledger_ref="")
+    return name
