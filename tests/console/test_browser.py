@@ -59,6 +59,7 @@ def _shot(page: object, name: str) -> None:
 def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     import keyring
 
+    shutil.rmtree(SHOTS, ignore_errors=True)  # this run's screenshots only
     ring = MemoryKeyring()
     monkeypatch.setattr(keyring, "set_password", ring.set_password)
     monkeypatch.setattr(keyring, "get_password", ring.get_password)
