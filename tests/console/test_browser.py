@@ -135,6 +135,8 @@ def test_an_admin_fixes_held_invoices_from_the_console(world: CliWorld, monkeypa
             page.fill(f"input[name=tax-{halo_id}]", code)
         page.click("text=Save mappings")
         assert "4 mapping(s) saved" in page.inner_text("main")
+        nominal_rows = page.locator("#nominal-map tr").all_inner_texts()[1:]
+        assert nominal_rows and all(row.split("\t")[1].strip().isdigit() for row in nominal_rows), nominal_rows
         _shot(page, "5-mappings")
         page.goto(base + "/held")
         for n in range(page.locator("section.group button").count()):  # "Retry these N", group by group

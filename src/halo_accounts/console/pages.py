@@ -325,7 +325,7 @@ async def mappings(console: Console, request: Request, session: Session) -> Resp
         nominal_links = {link.halo_id: link.ledger_ref for link in store.links(NOMINAL_LINK)}
         accounts = {a.code: a.name for a in snapshot.SnapshotLedger(store).accounts()} if snapshot.taken(store) \
             else {}
-    rows = [{"code": code, "items": n, "in_package": code in accounts or code.casefold() in
+    rows = [{"code": code, "count": n, "in_package": code in accounts or code.casefold() in
              {a.casefold() for a in accounts}, "mapped": nominal_links.get(code, "")} for code, n in nominals]
     return console.render(request, "mappings.html", session, taxes=taxes, links=links, message=message,
                           error=error, nominals=rows, accounts=accounts)
