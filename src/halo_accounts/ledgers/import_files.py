@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -30,3 +31,25 @@ def write_private(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.chmod(path, 0o600)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A record the file rules refused: it is not in the files (``kind`` the file, ``key`` the record)."""
+
+    kind: str
+    key: str
+    code: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Free text shortened to fit a column (written, and listed in the manifest)."""
+
+    kind: str
+    key: str
+    field: str
+    length: int
+    limit: int

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from halo_accounts.errors import HaloAccountsError
 from halo_accounts.ledgers import import_files
+from halo_accounts.ledgers.import_files import Cut, Held
 from halo_accounts.ledgers.port import Customer, Invoice, Product, TaxCode
 from halo_accounts.ledgers.sage50ca import text
 
@@ -30,24 +31,6 @@ PAY_LATER = "0"  # §3.4 Paid By Type: 0 pay later, 1 cash, 2 cheque, 3 credit c
 REFUNDABLE = {"GST": True, "HST": True, "QST": True, "TVQ": True, "TPS": True, "PST": False, "RST": False}
 TAX_NAME_MAX = 20  # §3.4 Tax Name <= 20
 CENT, RATE, QTY = Decimal("0.01"), Decimal("0.01"), Decimal("0.0001")  # §3.4: amounts 2 dp, rate 2 dp, qty 4 dp
-
-
-@dataclass(frozen=True)
-class Held:
-    kind: str
-    """"invoice" (key = its number) or "customer" (key = its name)."""
-    key: str
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class Cut:
-    kind: str
-    key: str
-    field: str
-    length: int
-    limit: int
 
 
 @dataclass
@@ -186,7 +169,7 @@ def build(customers: Sequence[Customer], invoices: Sequence[Invoice], tax_codes:
         try:
             line = customer_line(customer, rec)
         except HaloAccountsError as exc:
-            held.append(Held("customer", rec.key, exc.message, exc.fix))
+            held.append(Held("customer", rec.key, exc.code, exc.message, exc.fix))
             continue
         by_ref[customer.ref or customer.name] = customer
         out += ["<customers>", line, "</customers>"]
@@ -197,7 +180,7 @@ def build(customers: Sequence[Customer], invoices: Sequence[Invoice], tax_codes:
         try:
             block = invoice_block(inv, customer, tax_codes, rec)
         except HaloAccountsError as exc:
-            held.append(Held("invoice", inv.number, exc.message, exc.fix))
+            held.append(Held("invoice", inv.number, exc.code, exc.message, exc.fix))
             continue
         out += block
         rows["invoices"] += 1
@@ -234,7 +217,7 @@ def write_batch(directory: str | Path, customers: Sequence[Customer], products: 
             from halo_accounts.messages import render
 
             message, fix = render("sage50ca.imp_item_missing", what=f"Invoice {inv.number}", item=missing[0])
-            held.append(Held("invoice", inv.number, message, fix))
+            held.append(Held("invoice", inv.number, "sage50ca.imp_item_missing", message, fix))
             continue
         ready.append(inv)
     batch = build(customers, ready, tax_codes)

@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from halo_accounts.ledgers import import_files
+from halo_accounts.ledgers.import_files import Cut, Held
 from halo_accounts.ledgers.port import Customer, Invoice, Product, RecordRejected
 from halo_accounts.ledgers.sage50uk import references
 from halo_accounts.ledgers.sage50uk.mapping import address_lines, tax_number
@@ -67,23 +68,6 @@ REFERENCE_MAX = 30  # NOTES §2.1 col F: 30
 UNIT_OF_SALE = "Each"  # NOTES §1.7 example; §2.3 col F Unit of Sale (8)
 # NOTES §2.2: customer delivery addresses cannot be imported; §2: invoices can't go to the Invoicing module.
 
-
-@dataclass(frozen=True)
-class Held:
-    kind: str
-    key: str
-    code: str
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class Cut:
-    kind: str
-    key: str
-    field: str
-    length: int
-    limit: int
 
 
 @dataclass
