@@ -64,3 +64,11 @@ def test_sage50ca_values_are_validated_then_written_and_the_password_kept_out(cl
     assert "sage-pw-123" not in (tmp_path / "config.toml").read_text(encoding="utf-8")
     assert kept == {"sage50ca.password": "sage-pw-123"}
     assert oct((tmp_path / "config.toml").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_broken_configuration_file_is_a_message_not_a_traceback(client: TestClient, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[halo\nurl = ", encoding="utf-8")
+    page = client.get("/wizard/package?kind=quickbooks")
+    answer = client.post("/wizard/package", data={"csrf": _csrf(page.text), "kind": "quickbooks"})
+    assert answer.status_code == 200 and "cannot be read as TOML" in answer.text
+    assert (tmp_path / "config.toml").read_text(encoding="utf-8") == "[halo\nurl = "  # left as it was

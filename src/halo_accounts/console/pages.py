@@ -81,6 +81,16 @@ def _permission_rows(report: Any) -> list[dict[str, Any]]:
             for line in report.lines]
 
 
+def _config_file(path: Path) -> dict[str, Any] | None:
+    """The configuration file's contents ({} when there is none yet); None when it is not TOML."""
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+
+
 def _save_halo(console: Console, values: dict[str, str]) -> list[str]:
     """Write the Halo section of the configuration file and the secret to the OS keyring; what was done."""
     import tomli_w
@@ -90,9 +100,10 @@ def _save_halo(console: Console, values: dict[str, str]) -> list[str]:
     done = []
     path = console.config_path
     if path is not None:
-        current: dict[str, Any] = {}
-        if path.exists():
-            current = tomllib.loads(path.read_text(encoding="utf-8"))
+        current = _config_file(path)
+        if current is None:
+            return [f"Not saved: {path} cannot be read as TOML; correct it by hand (or move it away), then save "
+                    "again."]
         current.setdefault("halo", {}).update(url=values["url"], tenant=values["tenant"],
                                               client_id=values["client_id"])
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +190,9 @@ def _save_package(console: Console, kind: str, form: Any, fields: list[dict[str,
     from halo_accounts.secrets import env_name, set_secret
 
     path = console.config_path
-    current: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+    current = _config_file(path) if path is not None else {}
+    if current is None:
+        return [f"Not saved: {path} cannot be read as TOML; correct it by hand (or move it away), then save again."]
     current.setdefault("ledger", {})["kind"] = kind
     for field in fields:
         section, name = field["name"].split(".", 1)
